@@ -1,0 +1,178 @@
+#include "der.h"
+
+#include "error.h"
+
+#include <algorithm>
+
+namespace keypipe::der {
+namespace {
+
+constexpr uint8_t tag_integer = 0x02, tag_bit_string = 0x03, tag_octet_string = 0x04, tag_oid = 0x06,
+                  tag_utc_time = 0x17, tag_generalized_time = 0x18, tag_sequence = 0x30, tag_set = 0x31,
+                  tag_ctx0 = 0xa0, tag_ctx1 = 0xa1;
+
+[[noreturn]] void fail(const std::string& what, size_t offset, const std::string& why) {
+    throw Error(what + " at byte " + std::to_string(offset) + ": " + why);
+}
+
+bool is_time(uint8_t tag) { return tag == tag_utc_time || tag == tag_generalized_time; }
+
+bool is_algid(const Element& e) {
+    if (e.tag != tag_sequence) return false;
+    const auto kids = children(e);
+    return !kids.empty() && kids[0].tag == tag_oid;
+}
+
+bool is_name(const Element& e) {
+    if (e.tag != tag_sequence) return false;
+    const auto kids = children(e);
+    return std::all_of(kids.begin(), kids.end(), [](const Element& k) { return k.tag == tag_set; });
+}
+
+bool is_spki(const Element& e) {
+    if (e.tag != tag_sequence) return false;
+    const auto kids = children(e);
+    return kids.size() == 2 && is_algid(kids[0]) && kids[1].tag == tag_bit_string;
+}
+
+// Small non-negative INTEGER value, or -1 when negative or larger than 2^31.
+long small_int(const Element& e) {
+    if (e.tag != tag_integer || e.value.empty() || (e.value[0] & 0x80) || e.value.size() > 4) return -1;
+    long v = 0;
+    for (uint8_t b : e.value) v = (v << 8) | b;
+    return v;
+}
+
+void check_recursive(const Element& e, const std::string& what, size_t depth) {
+    if (!e.constructed()) return;
+    if (depth >= max_depth) throw Error(what + ": nested deeper than " + std::to_string(max_depth) + " levels");
+    for (const Element& kid : children(e, what)) check_recursive(kid, what, depth + 1);
+}
+
+}  // namespace
+
+Element read_element(ByteView data, const std::string& what) {
+    if (data.size() < 2) fail(what, 0, "element header needs 2 bytes, " + std::to_string(data.size()) + " left");
+    Element e;
+    e.tag = data[0];
+    if ((e.tag & 0x1f) == 0x1f) fail(what, 0, "high tag numbers are not used in keys or certificates");
+    size_t pos = 2, length = data[1];
+    if (length & 0x80) {
+        const size_t n = length & 0x7f;
+        if (n == 0) fail(what, 1, "indefinite length (BER, not DER)");
+        if (n > 4) fail(what, 1, "length field of " + std::to_string(n) + " bytes");
+        if (data.size() - pos < n) fail(what, 1, "length field runs past the end");
+        if (data[pos] == 0) fail(what, 1, "non-minimal length encoding");
+        length = 0;
+        for (size_t i = 0; i < n; ++i) length = (length << 8) | data[pos + i];
+        if (length < 0x80) fail(what, 1, "non-minimal length encoding");
+        pos += n;
+    }
+    if (length > data.size() - pos)
+        fail(what, pos, std::to_string(length) + " bytes needed, " + std::to_string(data.size() - pos) + " left");
+    e.value = data.subspan(pos, length);
+    e.whole = data.subspan(0, pos + length);
+    return e;
+}
+
+std::vector<Element> children(const Element& e, const std::string& what) {
+    std::vector<Element> out;
+    const size_t base = static_cast<size_t>(e.value.data() - e.whole.data());
+    size_t pos = 0;
+    while (pos < e.value.size()) {
+        Element kid;
+        try {
+            kid = read_element(e.value.subspan(pos), what);
+        } catch (const Error&) {
+            fail(what, base + pos, "malformed element inside a constructed element");
+        }
+        out.push_back(kid);
+        pos += kid.whole.size();
+    }
+    return out;
+}
+
+void check_single_element(ByteView data, const std::string& what) {
+    const Element top = read_element(data, what);
+    if (top.whole.size() != data.size())
+        fail(what, top.whole.size(), std::to_string(data.size() - top.whole.size()) + " bytes after the DER element");
+    check_recursive(top, what, 0);
+}
+
+bool looks_like_der(ByteView data) {
+    if (data.size() < 2 || (data[0] != tag_sequence && data[0] != tag_oid)) return false;
+    try {
+        return read_element(data).whole.size() == data.size();
+    } catch (const Error&) {
+        return false;
+    }
+}
+
+std::string detect_label(ByteView data) {
+    const Element first = read_element(data);
+    if (first.whole.size() != data.size()) {
+        bool certificate = false;
+        try {
+            certificate = detect_label(first.whole) == "CERTIFICATE";
+        } catch (const Error&) {
+        }
+        if (certificate) return "TRUSTED CERTIFICATE";
+        fail("DER", first.whole.size(), std::to_string(data.size() - first.whole.size()) + " bytes after the DER element");
+    }
+    check_recursive(first, "DER", 0);
+    if (first.tag == tag_oid) return "EC PARAMETERS";
+    if (first.tag != tag_sequence) throw Error("DER: top-level element is not a SEQUENCE");
+    const auto k = children(first);
+    auto tag_at = [&](size_t i) -> int { return i < k.size() ? k[i].tag : -1; };
+
+    if (k.size() == 3 && tag_at(0) == tag_sequence && is_algid(k[1]) && tag_at(2) == tag_bit_string) {
+        const auto tbs = children(k[0]);
+        auto tbs_tag = [&](size_t i) -> int { return i < tbs.size() ? tbs[i].tag : -1; };
+        if (tbs_tag(0) == tag_ctx0) return "CERTIFICATE";
+        if (std::any_of(tbs.begin(), tbs.end(), [](const Element& e) { return is_time(e.tag); }))
+            return "X509 CRL";
+        if (tbs.size() >= 3 && small_int(tbs[0]) == 0 && is_name(tbs[1]) && is_spki(tbs[2]))
+            return "CERTIFICATE REQUEST";
+        if (tbs.size() >= 6 && tbs_tag(0) == tag_integer && tbs[3].tag == tag_sequence) {
+            const auto validity = children(tbs[3]);
+            if (validity.size() == 2 && is_time(validity[0].tag) && is_time(validity[1].tag)) return "CERTIFICATE";
+        }
+        throw Error("DER: signed structure of unknown kind");
+    }
+    if (k.size() == 2 && is_algid(k[0]) && tag_at(1) == tag_bit_string) return "PUBLIC KEY";
+    if (k.size() == 2 && is_algid(k[0]) && tag_at(1) == tag_octet_string) return "ENCRYPTED PRIVATE KEY";
+    if (k.size() == 2 && tag_at(0) == tag_integer && tag_at(1) == tag_integer) return "RSA PUBLIC KEY";
+    if (k.size() == 2 && tag_at(0) == tag_oid && tag_at(1) == tag_ctx0) return "PKCS7";
+    if (tag_at(0) == tag_integer) {
+        const long v = small_int(k[0]);
+        if (k.size() >= 3 && (v == 0 || v == 1) && is_algid(k[1]) && tag_at(2) == tag_octet_string)
+            return "PRIVATE KEY";
+        if (v == 1 && tag_at(1) == tag_octet_string &&
+            std::all_of(k.begin() + 2, k.end(), [](const Element& e) { return e.tag == tag_ctx0 || e.tag == tag_ctx1; }))
+            return "EC PRIVATE KEY";
+        if (k.size() >= 9 && (v == 0 || v == 1) &&
+            std::all_of(k.begin(), k.begin() + 9, [](const Element& e) { return e.tag == tag_integer; }))
+            return "RSA PRIVATE KEY";
+        if (k.size() == 6 && v == 0 &&
+            std::all_of(k.begin(), k.end(), [](const Element& e) { return e.tag == tag_integer; }))
+            return "DSA PRIVATE KEY";
+        if (v == 3 && tag_at(1) == tag_sequence)
+            throw Error("DER: a PKCS#12 file has no PEM form (use openssl pkcs12 to extract its contents)");
+    }
+    throw Error("DER: unrecognised structure (not a certificate, key, request or CRL)");
+}
+
+Bytes header(uint8_t tag, size_t length) {
+    Bytes out{tag};
+    if (length < 0x80) {
+        out.push_back(static_cast<uint8_t>(length));
+    } else {
+        Bytes len;
+        for (size_t v = length; v; v >>= 8) len.insert(len.begin(), static_cast<uint8_t>(v & 0xff));
+        out.push_back(static_cast<uint8_t>(0x80 | len.size()));
+        append(out, len);
+    }
+    return out;
+}
+
+}  // namespace keypipe::der

@@ -1,0 +1,114 @@
+#include "key.h"
+
+#include "error.h"
+
+#include <botan/ecdsa.h>
+#include <botan/ed25519.h>
+#include <botan/numthry.h>
+#include <botan/oids.h>
+#include <botan/rsa.h>
+#include <botan/system_rng.h>
+
+namespace keypipe {
+namespace {
+
+struct TypeInfo {
+    KeyType type;
+    std::string_view ssh, curve, display, family, oid;
+};
+
+constexpr TypeInfo types[] = {
+    {KeyType::rsa, "ssh-rsa", "", "RSA", "rsa", ""},
+    {KeyType::ecdsa_p256, "ecdsa-sha2-nistp256", "nistp256", "ECDSA", "ecdsa", "1.2.840.10045.3.1.7"},
+    {KeyType::ecdsa_p384, "ecdsa-sha2-nistp384", "nistp384", "ECDSA", "ecdsa", "1.3.132.0.34"},
+    {KeyType::ecdsa_p521, "ecdsa-sha2-nistp521", "nistp521", "ECDSA", "ecdsa", "1.3.132.0.35"},
+    {KeyType::ed25519, "ssh-ed25519", "", "ED25519", "ed25519", ""},
+};
+
+const TypeInfo& info(KeyType t) { return types[static_cast<size_t>(t)]; }
+
+std::string curve_display(const Botan::OID& oid) {
+    const std::string name = Botan::OIDS::oid2str_or_empty(oid);
+    return name.empty() ? oid.to_string() : name;
+}
+
+void check_rsa(const Botan::RSA_PrivateKey& k, const std::string& what) {
+    const size_t bits = k.get_n().bits();
+    if (bits > max_rsa_bits)
+        throw Error(what + ": RSA key of " + std::to_string(bits) + " bits is larger than the " +
+                    std::to_string(max_rsa_bits) + "-bit limit");
+    const Botan::BigInt& p = k.get_p();
+    const Botan::BigInt& q = k.get_q();
+    const Botan::BigInt& e = k.get_e();
+    if (p < 2 || q < 2 || p * q != k.get_n()) throw Error(what + ": inconsistent RSA key (n is not p*q)");
+    if (e < 3 || e.is_even()) throw Error(what + ": inconsistent RSA key (bad public exponent)");
+    // e*d = 1 modulo p-1 and q-1: d works for decryption; the stored CRT values must agree.
+    const Botan::BigInt& d = k.get_d();
+    if ((e * d) % (p - 1) != 1 || (e * d) % (q - 1) != 1)
+        throw Error(what + ": inconsistent RSA key (d does not match e, p and q)");
+    if (k.get_d1() != d % (p - 1) || k.get_d2() != d % (q - 1) || (k.get_c() * q) % p != 1)
+        throw Error(what + ": inconsistent RSA key (CRT values do not match p and q)");
+}
+
+void check_ecdsa(const Botan::ECDSA_PrivateKey& k, const std::string& what) {
+    const Botan::EC_Group& g = k.domain();
+    const Botan::BigInt& d = k.private_value();
+    if (d < 1 || d >= g.get_order()) throw Error(what + ": EC private scalar out of range");
+    std::vector<Botan::BigInt> workspace;
+    const Botan::PointGFp derived = g.blinded_base_point_multiply(d, Botan::system_rng(), workspace);
+    if (derived != k.public_point()) throw Error(what + ": EC public key does not match the private key");
+}
+
+}  // namespace
+
+std::string_view ssh_name(KeyType t) { return info(t).ssh; }
+std::string_view ssh_curve_name(KeyType t) { return info(t).curve; }
+std::string_view display_name(KeyType t) { return info(t).display; }
+std::string_view family_name(KeyType t) { return info(t).family; }
+
+KeyType key_type_from_ssh_name(std::string_view name) {
+    for (const auto& t : types)
+        if (t.ssh == name) return t.type;
+    if (name == "ssh-dss") throw Error("unsupported key type: DSA");
+    if (name == "ssh-ed448") throw Error("unsupported key type: Ed448");
+    throw Error("unsupported key type: " + std::string(name));
+}
+
+KeyType key_type_of(const Botan::Public_Key& key) {
+    const std::string algo = key.algo_name();
+    if (algo == "RSA") return KeyType::rsa;
+    if (algo == "Ed25519") return KeyType::ed25519;
+    if (algo == "ECDSA") {
+        const auto& ec = dynamic_cast<const Botan::EC_PublicKey&>(key);
+        const Botan::OID oid = ec.domain().get_curve_oid();
+        for (const auto& t : types)
+            if (!t.oid.empty() && oid == Botan::OID(std::string(t.oid))) return t.type;
+        throw Error("unsupported curve: " + curve_display(oid) + " (P-256, P-384 and P-521 are supported)");
+    }
+    throw Error("unsupported key type: " + algo);
+}
+
+size_t key_bits(const Botan::Public_Key& key) {
+    if (key.algo_name() == "Ed25519") return 256;
+    return key.key_length();
+}
+
+PrivateKey make_private_key(std::unique_ptr<Botan::Private_Key> key, std::string comment, const std::string& what) {
+    const KeyType type = key_type_of(*key);
+    if (type == KeyType::rsa) {
+        check_rsa(dynamic_cast<const Botan::RSA_PrivateKey&>(*key), what);
+    } else if (type != KeyType::ed25519) {
+        check_ecdsa(dynamic_cast<const Botan::ECDSA_PrivateKey&>(*key), what);
+    }
+    return PrivateKey{type, std::shared_ptr<const Botan::Private_Key>(std::move(key)), std::move(comment)};
+}
+
+PublicKey make_public_key(std::unique_ptr<Botan::Public_Key> key, std::string comment) {
+    const KeyType type = key_type_of(*key);
+    if (type == KeyType::rsa && key->key_length() > max_rsa_bits)
+        throw Error("RSA key of " + std::to_string(key->key_length()) + " bits is larger than the " +
+                    std::to_string(max_rsa_bits) + "-bit limit");
+    return PublicKey{type, std::shared_ptr<const Botan::Public_Key>(std::move(key)), std::move(comment)};
+}
+
+}  // namespace keypipe

@@ -1,0 +1,32 @@
+#include "objects.h"
+
+#include "der.h"
+#include "error.h"
+
+namespace keypipe {
+
+bool is_private_label(const std::string& label) { return label.find("PRIVATE KEY") != std::string::npos; }
+
+std::vector<Object> read_objects(ByteView input) {
+    bool blank = true;
+    for (uint8_t c : input)
+        if (!(c == ' ' || c == '\t' || c == '\r' || c == '\n')) {
+            blank = false;
+            break;
+        }
+    if (blank) throw Error("empty input");
+    std::vector<Object> out;
+    if (pem::contains_pem(input)) {
+        for (auto& block : pem::decode_all(input))
+            out.push_back(Object{std::move(block.label), std::move(block.body), std::move(block.headers), true, block.line});
+        if (!out.empty()) return out;
+    }
+    if (input[0] == 0x30 || input[0] == 0x06) {
+        std::string label = der::detect_label(input);
+        out.push_back(Object{std::move(label), input.to_secret(), {}, false, 0});
+        return out;
+    }
+    throw Error("not PEM or DER (no \"-----BEGIN\" line, and not a DER structure)");
+}
+
+}  // namespace keypipe

@@ -1,0 +1,29 @@
+// Splitting an input into the objects it holds, whatever its encoding: every PEM block
+// of a PEM stream (text around blocks ignored), or one DER object whose label is
+// detected from its structure. Tools choose among objects by label; they never look at
+// PEM markers themselves.
+#pragma once
+
+#include "bytes.h"
+#include "pem.h"
+
+#include <string>
+#include <vector>
+
+namespace keypipe {
+
+struct Object {
+    std::string label;        // PEM label, or the detected one for DER input
+    SecretBytes body;         // DER (or, for OPENSSH PRIVATE KEY, its binary payload)
+    std::vector<std::pair<std::string, std::string>> headers;  // legacy PEM headers
+    bool from_pem = false;
+    size_t line = 0;          // PEM BEGIN line, 0 for DER
+};
+
+// Throws Error: "empty input", "not PEM or DER", or a PEM/DER structure error.
+std::vector<Object> read_objects(ByteView input);
+
+// Labels holding private keys (whose output must be written as private).
+bool is_private_label(const std::string& label);
+
+}  // namespace keypipe

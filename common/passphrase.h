@@ -1,0 +1,58 @@
+// Passphrase sources, the openssl convention: pass:TEXT, env:VAR, file:PATH, fd:N, and a
+// terminal prompt when none is given and a terminal is there. With neither, asking is an
+// Error that names the option, never a hang. A source is read at most once: readers ask
+// only when the input is actually encrypted, so an unneeded passphrase is ignored.
+#pragma once
+
+#include "bytes.h"
+
+#include <optional>
+#include <string>
+
+namespace keypipe {
+
+class PassphraseSource {
+public:
+    virtual ~PassphraseSource() = default;
+    // The passphrase to open an existing secret; `what` names it for a prompt.
+    virtual SecretBytes get(const std::string& what) = 0;
+};
+
+// A source from --passin / --passout. Deliberately no operator<< or to_string.
+class Passphrase final : public PassphraseSource {
+public:
+    // spec "" = prompt on the terminal; `option` ("--passin") is named in errors.
+    // Throws UsageError for a malformed spec.
+    Passphrase(std::string spec, std::string option);
+
+    SecretBytes get(const std::string& what) override;
+    // A new passphrase (for encrypting output): a prompt asks twice and compares.
+    SecretBytes get_new(const std::string& what);
+    // True when a source was given on the command line.
+    bool given() const { return !spec_.empty(); }
+
+private:
+    SecretBytes read_spec();
+    std::string spec_, option_;
+    std::optional<SecretBytes> cached_;
+};
+
+// A fixed passphrase, for tests and for callers that already hold one.
+class FixedPassphrase final : public PassphraseSource {
+public:
+    explicit FixedPassphrase(std::string_view p) : value_(p.begin(), p.end()) {}
+    SecretBytes get(const std::string&) override { return value_; }
+
+private:
+    SecretBytes value_;
+};
+
+// A source that has nothing: asking is an Error telling how to give one.
+class NoPassphrase final : public PassphraseSource {
+public:
+    SecretBytes get(const std::string& what) override;
+};
+
+constexpr size_t max_passphrase_bytes = 4096;
+
+}  // namespace keypipe

@@ -1,0 +1,97 @@
+#include "ssh.h"
+
+#include "cursor.h"
+#include "error.h"
+
+#include <botan/base64.h>
+#include <botan/ec_group.h>
+#include <botan/ecdsa.h>
+#include <botan/ed25519.h>
+#include <botan/hash.h>
+#include <botan/hex.h>
+#include <botan/rsa.h>
+
+namespace keypipe::ssh {
+
+Bytes public_blob(const PublicKey& key) {
+    Writer w;
+    w.string(ssh_name(key.type));
+    switch (key.type) {
+    case KeyType::rsa: {
+        const auto& rsa = dynamic_cast<const Botan::RSA_PublicKey&>(*key.key);
+        w.mpint(rsa.get_e());
+        w.mpint(rsa.get_n());
+        break;
+    }
+    case KeyType::ed25519:
+        w.string(ByteView(dynamic_cast<const Botan::Ed25519_PublicKey&>(*key.key).get_public_key()));
+        break;
+    default: {
+        const auto& ec = dynamic_cast<const Botan::EC_PublicKey&>(*key.key);
+        w.string(ssh_curve_name(key.type));
+        w.string(ByteView(ec.public_point().encode(Botan::PointGFp::UNCOMPRESSED)));
+    }
+    }
+    return w.take();
+}
+
+PublicKey parse_public_blob(ByteView blob) {
+    Cursor c(blob, "SSH public key");
+    const KeyType type = key_type_from_ssh_name(c.name("key type"));
+    std::unique_ptr<Botan::Public_Key> key;
+    if (type == KeyType::rsa) {
+        const Botan::BigInt e = c.mpint("e");
+        const Botan::BigInt n = c.mpint("n");
+        key = translate_errors("SSH public key: invalid RSA key",
+                               [&] { return std::make_unique<Botan::RSA_PublicKey>(n, e); });
+    } else if (type == KeyType::ed25519) {
+        const ByteView pk = c.string("public key");
+        if (pk.size() != 32) c.fail("public key", "Ed25519 public key is not 32 bytes");
+        key = std::make_unique<Botan::Ed25519_PublicKey>(pk.data(), pk.size());
+    } else {
+        if (c.name("curve name") != ssh_curve_name(type)) c.fail("curve name", "does not match the key type");
+        const ByteView q = c.string("public point");
+        const std::string oid = type == KeyType::ecdsa_p256 ? "secp256r1" : type == KeyType::ecdsa_p384 ? "secp384r1" : "secp521r1";
+        key = translate_errors("SSH public key: EC point is not on the curve", [&] {
+            Botan::EC_Group group(oid);
+            return std::make_unique<Botan::ECDSA_PublicKey>(group, group.OS2ECP(q.data(), q.size()));
+        });
+    }
+    c.expect_end();
+    return make_public_key(std::move(key), "");
+}
+
+std::string authorized_keys_line(const PublicKey& key, const std::string& comment) {
+    const Bytes blob = public_blob(key);
+    std::string line = std::string(ssh_name(key.type)) + " " + Botan::base64_encode(blob);
+    if (!comment.empty()) line += " " + comment;
+    return line + "\n";
+}
+
+std::string fingerprint_sha256(ByteView blob) {
+    auto h = Botan::HashFunction::create_or_throw("SHA-256");
+    h->update(blob.data(), blob.size());
+    std::string b64 = Botan::base64_encode(h->final());
+    while (!b64.empty() && b64.back() == '=') b64.pop_back();
+    return "SHA256:" + b64;
+}
+
+std::string fingerprint_md5(ByteView blob) {
+    auto h = Botan::HashFunction::create_or_throw("MD5");
+    h->update(blob.data(), blob.size());
+    const std::string hex = Botan::hex_encode(h->final(), false);
+    std::string out = "MD5:";
+    for (size_t i = 0; i < hex.size(); i += 2) {
+        if (i) out += ':';
+        out += hex.substr(i, 2);
+    }
+    return out;
+}
+
+std::string fingerprint_line(const PublicKey& key, const std::string& comment, bool md5) {
+    const Bytes blob = public_blob(key);
+    return std::to_string(key_bits(*key.key)) + " " + (md5 ? fingerprint_md5(blob) : fingerprint_sha256(blob)) + " " +
+           (comment.empty() ? "no comment" : comment) + " (" + std::string(display_name(key.type)) + ")\n";
+}
+
+}  // namespace keypipe::ssh

@@ -1,0 +1,35 @@
+// der2pem: PEM armor for a DER object, with the label its structure calls for.
+#include "cli.h"
+#include "der.h"
+#include "error.h"
+#include "objects.h"
+
+using namespace keypipe;
+
+int main(int argc, char** argv) {
+    Tool tool("der2pem", "Armor DER as PEM, with the label detected from the structure (64-column lines, as openssl).");
+    tool.options()("label", po::value<std::string>()->value_name("LABEL"), "use this label instead of the detected one");
+    tool.examples({"der2pem myCert.cer -o myCert.pem         # openssl x509 -inform der -in myCert.cer -out myCert.pem",
+                   "der2pem key.der -o key.pem               # PKCS#8, PKCS#1, SEC1 keys are detected",
+                   "pem2der cert.pem | der2pem               # gives back cert.pem",
+                   "der2pem -d pem/ *.cer"});
+    return tool.run(argc, argv, [](const Args& args, Input& in, Sink& out) {
+        for (const Object& o : read_objects(in.bytes())) {
+            if (o.label == "OPENSSH PRIVATE KEY") throw Error("an OpenSSH private key is not DER (use ppk2key to convert it)");
+            if (o.from_pem && o.headers.empty()) der::check_single_element(ByteView(o.body), "\"" + o.label + "\" block");
+            const std::string label = args.has("label") ? args.str("label") : o.label;
+            const auto s = is_private_label(label) ? Sensitivity::private_key : Sensitivity::public_data;
+            if (o.headers.empty()) {
+                out.put(ByteView(pem::encode_secret(label, ByteView(o.body))), s, ".pem");
+            } else {  // legacy encrypted PEM: keep Proc-Type/DEK-Info and the empty line after them
+                SecretBytes armored = pem::encode_secret(label, ByteView(o.body));
+                std::string headers;
+                for (const auto& [k, v] : o.headers) headers += k + ": " + v + "\n";
+                headers += "\n";
+                const size_t after_begin = std::find(armored.begin(), armored.end(), '\n') - armored.begin() + 1;
+                armored.insert(armored.begin() + static_cast<long>(after_begin), headers.begin(), headers.end());
+                out.put(ByteView(armored), s, ".pem");
+            }
+        }
+    });
+}

@@ -1,0 +1,39 @@
+// pem2der: the DER payload of a PEM block, byte for byte (never a re-encoding).
+#include "cli.h"
+#include "der.h"
+#include "error.h"
+#include "objects.h"
+
+using namespace keypipe;
+
+int main(int argc, char** argv) {
+    Tool tool("pem2der", "Write the DER payload of a PEM block: the first CERTIFICATE, else the first block.");
+    tool.options()
+        ("label", po::value<std::string>()->value_name("LABEL"), "take the first block with this label (e.g. \"PRIVATE KEY\")")
+        ("all", "write every block (with -d, one file per block)");
+    tool.examples({"pem2der myCert.pem -o myCert.cer          # openssl x509 -outform der -in myCert.pem -out myCert.cer",
+                   "pem2der --label 'PRIVATE KEY' key.pem -o key.der",
+                   "pem2der --all bundle.pem -d certs/",
+                   "genkeycert --keyout vm.key | pem2der > vm.cer"});
+    return tool.run(argc, argv, [](const Args& args, Input& in, Sink& out) {
+        std::vector<Object> objects = read_objects(in.bytes());
+        std::vector<const Object*> chosen;
+        for (const auto& o : objects) {
+            if (args.has("all") || (args.has("label") ? o.label == args.str("label") : o.label == "CERTIFICATE")) {
+                chosen.push_back(&o);
+                if (!args.has("all")) break;
+            }
+        }
+        if (chosen.empty()) {
+            if (args.has("label")) throw Error("no \"" + args.str("label") + "\" block");
+            chosen.push_back(&objects.front());
+        }
+        size_t index = 0;
+        for (const Object* o : chosen) {
+            der::check_single_element(ByteView(o->body), "\"" + o->label + "\" block");
+            const bool is_cert = o->label == "CERTIFICATE";
+            out.put(ByteView(o->body), is_private_label(o->label) ? Sensitivity::private_key : Sensitivity::public_data,
+                    is_cert ? ".cer" : ".der", chosen.size() > 1 ? "-" + std::to_string(++index) : "");
+        }
+    });
+}
