@@ -119,6 +119,8 @@ int Tool::run(int argc, char** argv, const Body& body) {
                 ("output,o", po::value<std::string>()->value_name("FILE"), "write to FILE instead of stdout")
                 ("out-dir,d", po::value<std::string>()->value_name("DIR"), "write one file per input into DIR")
                 ("force,f", "replace existing output files");
+        } else {
+            common.add_options()("force,f", "replace existing output files");
         }
         common.add_options()
             ("help,h", "print this help and exit")

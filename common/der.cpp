@@ -7,9 +7,7 @@
 namespace keypipe::der {
 namespace {
 
-constexpr uint8_t tag_integer = 0x02, tag_bit_string = 0x03, tag_octet_string = 0x04, tag_oid = 0x06,
-                  tag_utc_time = 0x17, tag_generalized_time = 0x18, tag_sequence = 0x30, tag_set = 0x31,
-                  tag_ctx0 = 0xa0, tag_ctx1 = 0xa1;
+constexpr uint8_t tag_utc_time = 0x17, tag_generalized_time = 0x18, tag_ctx0 = 0xa0, tag_ctx1 = 0xa1;
 
 [[noreturn]] void fail(const std::string& what, size_t offset, const std::string& why) {
     throw Error(what + " at byte " + std::to_string(offset) + ": " + why);
@@ -173,6 +171,77 @@ Bytes header(uint8_t tag, size_t length) {
         append(out, len);
     }
     return out;
+}
+
+std::string oid_string(ByteView value) {
+    if (value.empty() || (value[value.size() - 1] & 0x80)) throw Error("DER: malformed OBJECT IDENTIFIER");
+    std::string out;
+    uint64_t arc = 0;
+    bool first = true;
+    for (uint8_t b : value) {
+        if (arc > (UINT64_MAX >> 7)) throw Error("DER: OBJECT IDENTIFIER arc too large");
+        arc = (arc << 7) | (b & 0x7f);
+        if (b & 0x80) continue;
+        if (first) {
+            const uint64_t top = arc < 80 ? arc / 40 : 2;
+            out = std::to_string(top) + "." + std::to_string(arc - 40 * top);
+            first = false;
+        } else {
+            out += "." + std::to_string(arc);
+        }
+        arc = 0;
+    }
+    return out;
+}
+
+Reader::Reader(ByteView der, std::string what) : what_(std::move(what)) {
+    const Element top = read_element(der, what_);
+    if (top.whole.size() != der.size())
+        fail("end", std::to_string(der.size() - top.whole.size()) + " bytes after the structure");
+    if (top.tag != tag_sequence) throw Error(what_ + ": not a DER SEQUENCE");
+    kids_ = children(top, what_);
+}
+
+Reader::Reader(const Element& constructed, std::string what) : what_(std::move(what)) {
+    kids_ = children(constructed, what_);
+}
+
+void Reader::fail(const char* field, const std::string& why) const { throw Error(what_ + ": " + field + ": " + why); }
+
+Element Reader::any(const char* field) {
+    if (at_end()) fail(field, "missing");
+    return kids_[index_++];
+}
+
+bool Reader::next_is(uint8_t tag) const { return !at_end() && kids_[index_].tag == tag; }
+
+Element Reader::expect(uint8_t tag, const char* field) {
+    if (at_end()) fail(field, "missing");
+    if (kids_[index_].tag != tag) fail(field, "unexpected DER tag");
+    return kids_[index_++];
+}
+
+Botan::BigInt Reader::integer(const char* field, size_t max_bits) {
+    const Element e = expect(tag_integer, field);
+    if (e.value.empty()) fail(field, "empty INTEGER");
+    if (e.value[0] & 0x80) fail(field, "negative INTEGER");
+    if (e.value.size() > max_bits / 8 + 1) fail(field, "INTEGER larger than " + std::to_string(max_bits) + " bits");
+    return Botan::BigInt(e.value.data(), e.value.size());
+}
+
+long Reader::small_integer(const char* field) {
+    const Botan::BigInt v = integer(field, 31);
+    return static_cast<long>(v.to_u32bit());
+}
+
+ByteView Reader::bit_string(const char* field) {
+    const Element e = expect(tag_bit_string, field);
+    if (e.value.empty() || e.value[0] != 0) fail(field, "BIT STRING with unused bits");
+    return e.value.subspan(1);
+}
+
+void Reader::expect_end(const char* record) {
+    if (!at_end()) fail(record, "unexpected extra elements");
 }
 
 }  // namespace keypipe::der

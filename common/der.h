@@ -8,6 +8,8 @@
 
 #include "bytes.h"
 
+#include <botan/bigint.h>
+
 #include <optional>
 #include <string>
 #include <vector>
@@ -44,5 +46,42 @@ std::string detect_label(ByteView data);
 
 // Encodes a tag and length header for `length` content bytes.
 Bytes header(uint8_t tag, size_t length);
+
+// Dotted form of an OID's content octets ("1.2.840.113549.1.1.1"); Error if malformed.
+std::string oid_string(ByteView value);
+
+constexpr uint8_t tag_integer = 0x02, tag_bit_string = 0x03, tag_octet_string = 0x04, tag_null = 0x05,
+                  tag_oid = 0x06, tag_sequence = 0x30, tag_set = 0x31;
+constexpr uint8_t tag_context(unsigned n, bool constructed = true) {
+    return static_cast<uint8_t>(0x80 | (constructed ? 0x20 : 0) | n);
+}
+
+// Reads the children of one constructed element in order, like a transcript of the
+// ASN.1 definition; the first mismatch throws Error("<what>: <field>: ...").
+class Reader {
+public:
+    Reader(ByteView der, std::string what);                 // der: exactly one SEQUENCE
+    Reader(const Element& constructed, std::string what);
+
+    Element any(const char* field);
+    Element expect(uint8_t tag, const char* field);
+    bool next_is(uint8_t tag) const;
+    Reader sequence(const char* field) { return Reader(expect(tag_sequence, field), what_); }
+    // A non-negative INTEGER of at most max_bits bits.
+    Botan::BigInt integer(const char* field, size_t max_bits = 16384 + 8);
+    long small_integer(const char* field);  // 0 .. 2^31-1
+    ByteView octet_string(const char* field) { return expect(tag_octet_string, field).value; }
+    std::string oid(const char* field) { return oid_string(expect(tag_oid, field).value); }
+    // BIT STRING content without its unused-bits byte (which must be 0).
+    ByteView bit_string(const char* field);
+    bool at_end() const { return index_ == kids_.size(); }
+    void expect_end(const char* record);
+    [[noreturn]] void fail(const char* field, const std::string& why) const;
+
+private:
+    std::vector<Element> kids_;
+    size_t index_ = 0;
+    std::string what_;
+};
 
 }  // namespace keypipe::der

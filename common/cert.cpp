@@ -1,0 +1,209 @@
+#include "cert.h"
+
+#include "der.h"
+#include "error.h"
+
+#include <botan/asn1_alt_name.h>
+#include <botan/der_enc.h>
+#include <botan/ec_group.h>
+#include <botan/ecdsa.h>
+#include <botan/ed25519.h>
+#include <botan/hash.h>
+#include <botan/hex.h>
+#include <botan/pubkey.h>
+#include <botan/rsa.h>
+#include <botan/x509_ca.h>
+#include <botan/x509_ext.h>
+#include <botan/x509_key.h>
+#include <botan/x509cert.h>
+
+#include <arpa/inet.h>
+
+#include <cctype>
+
+namespace keypipe::cert {
+namespace {
+
+struct Attribute {
+    const char* name;
+    const char* oid;
+};
+// Names as OpenSSL's -subj spells them; the first name of an OID is used for display.
+constexpr Attribute attributes[] = {
+    {"CN", "2.5.4.3"},           {"C", "2.5.4.6"},        {"L", "2.5.4.7"},
+    {"ST", "2.5.4.8"},           {"O", "2.5.4.10"},       {"OU", "2.5.4.11"},
+    {"emailAddress", "1.2.840.113549.1.9.1"},             {"serialNumber", "2.5.4.5"},
+    {"street", "2.5.4.9"},       {"title", "2.5.4.12"},   {"SN", "2.5.4.4"},
+    {"GN", "2.5.4.42"},          {"givenName", "2.5.4.42"},
+    {"DC", "0.9.2342.19200300.100.1.25"},                  {"UID", "0.9.2342.19200300.100.1.1"},
+};
+constexpr const char* oid_cn = "2.5.4.3";
+constexpr const char* oid_country = "2.5.4.6";
+constexpr const char* oid_email = "1.2.840.113549.1.9.1";
+
+bool iequals(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+           });
+}
+
+std::string attribute_name(const std::string& oid) {
+    for (const auto& a : attributes)
+        if (oid == a.oid) return a.name;
+    return oid;
+}
+
+std::string trim(const std::string& s) {
+    const size_t b = s.find_first_not_of(" \t");
+    if (b == std::string::npos) return "";
+    return s.substr(b, s.find_last_not_of(" \t") - b + 1);
+}
+
+Botan::EC_Group named_group(const std::string& oid) {
+    if (oid == "1.2.840.10045.3.1.7") return Botan::EC_Group("secp256r1");
+    if (oid == "1.3.132.0.34") return Botan::EC_Group("secp384r1");
+    if (oid == "1.3.132.0.35") return Botan::EC_Group("secp521r1");
+    if (oid == "1.3.132.0.10") throw Error("unsupported curve: secp256k1 (P-256, P-384 and P-521 are supported)");
+    throw Error("unsupported curve " + oid + " (P-256, P-384 and P-521 are supported)");
+}
+
+}  // namespace
+
+PublicKey public_key_from_pkcs1(ByteView der) {
+    der::Reader r(der, "RSA public key");
+    const Botan::BigInt n = r.integer("modulus");
+    const Botan::BigInt e = r.integer("publicExponent");
+    r.expect_end("RSAPublicKey");
+    if (n.bits() > max_rsa_bits)
+        throw Error("RSA key of " + std::to_string(n.bits()) + " bits is larger than the " + std::to_string(max_rsa_bits) + "-bit limit");
+    if (e < 3 || e.is_even() || n < 3) throw Error("RSA public key: invalid modulus or exponent");
+    return make_public_key(std::make_unique<Botan::RSA_PublicKey>(n, e), "");
+}
+
+PublicKey public_key_from_spki(ByteView spki) {
+    der::Reader r(spki, "public key");
+    der::Reader alg = r.sequence("algorithm");
+    const std::string oid = alg.oid("algorithm");
+    const ByteView bits = r.bit_string("subjectPublicKey");
+    r.expect_end("SubjectPublicKeyInfo");
+    if (oid == "1.2.840.113549.1.1.1") return public_key_from_pkcs1(bits);
+    if (oid == "1.2.840.10045.2.1") {
+        const der::Element params = alg.any("curve");
+        if (params.tag != der::tag_oid) throw Error("public key: explicit EC parameters are not supported (named curves only)");
+        const Botan::EC_Group group = named_group(der::oid_string(params.value));
+        auto point = translate_errors("public key: EC point is not on the curve", [&] { return group.OS2ECP(bits.data(), bits.size()); });
+        return make_public_key(std::make_unique<Botan::ECDSA_PublicKey>(group, point), "");
+    }
+    if (oid == "1.3.101.112") {
+        if (bits.size() != 32) throw Error("public key: Ed25519 key is not 32 bytes");
+        return make_public_key(std::make_unique<Botan::Ed25519_PublicKey>(bits.data(), bits.size()), "");
+    }
+    if (oid == "1.2.840.10040.4.1") throw Error("unsupported key type: DSA");
+    if (oid == "1.3.101.113") throw Error("unsupported key type: Ed448");
+    if (oid == "1.3.101.110") throw Error("unsupported key type: X25519");
+    if (oid == "1.3.101.111") throw Error("unsupported key type: X448");
+    if (oid == "1.2.840.113549.1.1.10") throw Error("unsupported key type: RSA-PSS");
+    throw Error("unsupported key algorithm " + oid);
+}
+
+Certificate read_certificate(ByteView der) {
+    Certificate c;
+    c.der = der.to_bytes();
+    const auto x509 = translate_errors("not a valid X.509 certificate", [&] { return Botan::X509_Certificate(c.der); });
+    for (const auto& [oid, value] : x509.subject_dn().dn_info()) {
+        const std::string dotted = oid.to_string();
+        if (!c.subject.empty()) c.subject += ",";
+        c.subject += attribute_name(dotted) + "=" + value.value();
+        if (dotted == oid_cn && c.common_name.empty()) c.common_name = value.value();
+    }
+    c.key = public_key_from_spki(ByteView(x509.subject_public_key_info()));
+    return c;
+}
+
+std::string thumbprint(ByteView der) {
+    auto sha1 = Botan::HashFunction::create_or_throw("SHA-1");
+    sha1->update(der.data(), der.size());
+    return Botan::hex_encode(sha1->final(), true);
+}
+
+Subject parse_subject(const std::string& text) {
+    const bool slash_form = !text.empty() && text[0] == '/';
+    const char sep = slash_form ? '/' : ',';
+    std::vector<std::string> parts(1);
+    for (size_t i = slash_form ? 1 : 0; i < text.size(); ++i) {
+        if (text[i] == '\\' && i + 1 < text.size()) {
+            parts.back() += text[++i];
+        } else if (text[i] == sep) {
+            parts.emplace_back();
+        } else {
+            parts.back() += text[i];
+        }
+    }
+    Subject out;
+    for (const auto& raw : parts) {
+        const std::string part = trim(raw);
+        if (part.empty()) continue;
+        const size_t eq = part.find('=');
+        if (eq == std::string::npos) throw UsageError("--subject: \"" + part + "\" is not NAME=VALUE");
+        const std::string name = trim(part.substr(0, eq)), value = trim(part.substr(eq + 1));
+        const Attribute* attr = nullptr;
+        for (const auto& a : attributes)
+            if (iequals(name, a.name)) attr = &a;
+        if (!attr) throw UsageError("--subject: unknown attribute \"" + name + "\" (CN, O, OU, C, L, ST, emailAddress, ...)");
+        if (value.empty()) throw UsageError("--subject: " + name + " has an empty value");
+        if (std::string(attr->oid) == oid_country &&
+            (value.size() != 2 || !std::isalpha(static_cast<unsigned char>(value[0])) || !std::isalpha(static_cast<unsigned char>(value[1]))))
+            throw UsageError("--subject: C must be a two-letter country code");
+        if (value.size() > 256) throw UsageError("--subject: " + name + " is longer than 256 characters");
+        out.emplace_back(attr->oid, value);
+    }
+    if (out.empty()) throw UsageError("--subject: no attributes");
+    return out;
+}
+
+Bytes make_self_signed(const PrivateKey& key, const SelfSignOptions& options, Botan::RandomNumberGenerator& rng) {
+    Botan::X509_DN dn;
+    for (const auto& [oid, value] : options.subject) {
+        if (oid == oid_email)
+            dn.add_attribute(Botan::OID(oid), Botan::ASN1_String(value, Botan::IA5_STRING));
+        else
+            dn.add_attribute(Botan::OID(oid), value);
+    }
+    const std::vector<uint8_t> public_bits = key.key->public_key_bits();
+    Botan::Extensions extensions;
+    auto skid = std::make_unique<Botan::Cert_Extension::Subject_Key_ID>(public_bits, "SHA-1");
+    const std::vector<uint8_t> key_id = skid->get_key_id();
+    extensions.add(skid.release(), false);
+    extensions.add(new Botan::Cert_Extension::Authority_Key_ID(key_id), false);
+    extensions.add(new Botan::Cert_Extension::Basic_Constraints(true), true);
+    if (!options.san.empty()) {
+        Botan::AlternativeName alt;
+        for (const std::string& entry : options.san) {
+            const size_t colon = entry.find(':');
+            const std::string type = colon == std::string::npos ? "" : entry.substr(0, colon);
+            const std::string value = colon == std::string::npos ? "" : entry.substr(colon + 1);
+            if (value.empty()) throw UsageError("--san: \"" + entry + "\" is not TYPE:VALUE (DNS:, IP:, email:, URI:)");
+            if (iequals(type, "DNS")) alt.add_attribute("DNS", value);
+            else if (iequals(type, "IP")) {
+                if (value.find(':') != std::string::npos) throw UsageError("--san: IPv6 addresses are not supported");
+                in_addr parsed{};
+                if (inet_pton(AF_INET, value.c_str(), &parsed) != 1)
+                    throw UsageError("--san: \"" + value + "\" is not an IPv4 address");
+                alt.add_attribute("IP", value);
+            } else if (iequals(type, "email")) alt.add_attribute("RFC822", value);
+            else if (iequals(type, "URI")) alt.add_attribute("URI", value);
+            else throw UsageError("--san: unknown type \"" + type + "\" (DNS, IP, email, URI)");
+        }
+        extensions.add(new Botan::Cert_Extension::Subject_Alternative_Name(alt), false);
+    }
+    Botan::AlgorithmIdentifier sig_algo;
+    auto signer = Botan::X509_Object::choose_sig_format(sig_algo, *key.key, rng, "SHA-256", "");
+    const Botan::BigInt serial(rng, 128);
+    const auto not_after = options.not_before + std::chrono::hours(24) * options.days;
+    const std::vector<uint8_t> spki = Botan::X509::BER_encode(*key.key);
+    const Botan::X509_Certificate cert = Botan::X509_CA::make_cert(
+        signer.get(), rng, serial, sig_algo, spki, Botan::X509_Time(options.not_before), Botan::X509_Time(not_after), dn, dn, extensions);
+    return cert.BER_encode();
+}
+
+}  // namespace keypipe::cert

@@ -1,0 +1,67 @@
+// sshpubfromcert: the authorized_keys line for each certificate's public key, as a cloud
+// agent writes it from an uploaded certificate.
+#include "cert.h"
+#include "cli.h"
+#include "der.h"
+#include "error.h"
+#include "objects.h"
+#include "ssh.h"
+
+using namespace keypipe;
+
+int main(int argc, char** argv) {
+    Tool tool("sshpubfromcert", "Print an authorized_keys line for every certificate (and PUBLIC KEY) in the input.\n"
+                                "The comment is the subject's CN, or the whole subject when it has no CN.");
+    tool.options()
+        ("comment", po::value<std::string>()->value_name("TEXT"), "use TEXT as the comment")
+        ("fingerprint", "print the key's fingerprint line, as ssh-keygen -l does")
+        ("hash", po::value<std::string>()->value_name("sha256|md5")->default_value("sha256"), "fingerprint hash")
+        ("thumbprint", "print each certificate's thumbprint (uppercase hex SHA-1 of the DER, as Azure shows it)");
+    tool.examples({"sshpubfromcert myCert.cer >> ~/.ssh/authorized_keys",
+                   "sshpubfromcert --fingerprint myCert.pem       # ssh-keygen -l -f <(sshpubfromcert myCert.pem)",
+                   "sshpubfromcert --thumbprint myCert.cer        # openssl x509 -noout -fingerprint -sha1, without colons",
+                   "genkeycert --type ed25519 | sshpubfromcert",
+                   "sshpubfromcert -d pub/ certs/*.pem            # one .pub per certificate file"});
+    tool.validate([](const Args& a) {
+        const std::string hash = a.str("hash");
+        if (hash != "sha256" && hash != "md5") throw UsageError("--hash takes sha256 or md5");
+        if (a.has("fingerprint") && a.has("thumbprint")) throw UsageError("--fingerprint and --thumbprint cannot be combined");
+    });
+    return tool.run(argc, argv, [](const Args& args, Input& in, Sink& out) {
+        std::string text;
+        std::vector<std::string> skipped;
+        for (const Object& o : read_objects(in.bytes())) {
+            std::optional<cert::Certificate> certificate;
+            PublicKey key;
+            std::string comment;
+            if (o.label == "CERTIFICATE" || o.label == "TRUSTED CERTIFICATE" || o.label == "X509 CERTIFICATE") {
+                const ByteView body(o.body);
+                certificate = cert::read_certificate(body.subspan(0, der::read_element(body).whole.size()));
+                key = certificate->key;
+                comment = certificate->common_name.empty() ? certificate->subject : certificate->common_name;
+            } else if (o.label == "PUBLIC KEY") {
+                key = cert::public_key_from_spki(ByteView(o.body));
+            } else if (o.label == "RSA PUBLIC KEY") {
+                key = cert::public_key_from_pkcs1(ByteView(o.body));
+            } else {
+                skipped.push_back(o.label);
+                continue;
+            }
+            if (args.has("comment")) comment = args.str("comment");
+            if (args.has("thumbprint")) {
+                if (certificate) text += cert::thumbprint(ByteView(certificate->der)) + "\n";
+            } else if (args.has("fingerprint")) {
+                text += ssh::fingerprint_line(key, comment, args.str("hash") == "md5");
+            } else {
+                text += ssh::authorized_keys_line(key, comment);
+            }
+        }
+        if (text.empty()) {
+            if (args.has("thumbprint")) throw Error("no certificate found (a public key has no thumbprint)");
+            if (!skipped.empty() && is_private_label(skipped.front()))
+                throw Error("no certificate or public key found (only a private key; use ppk2key -y for its public key)");
+            throw Error("no certificate or public key found");
+        }
+        out.text(text, ".pub");
+    });
+}
