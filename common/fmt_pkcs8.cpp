@@ -243,7 +243,7 @@ PrivateKey pkcs8::read_encrypted(ByteView der, PassphraseSource& pass) {
     SecretBytes plain;
     try {
         plain = with_passphrase_string(passphrase, [&](const std::string& p) {
-            return Botan::pbes2_decrypt(encrypted.to_secret(), p, params.value.to_bytes());
+            return Botan::pbes2_decrypt(encrypted.to_secret(), p, params.whole.to_bytes());
         });
     } catch (const Botan::Decoding_Error&) {
         throw Error("wrong passphrase");

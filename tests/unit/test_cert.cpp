@@ -1,0 +1,79 @@
+#include "cert.h"
+#include "error.h"
+#include "ssh.h"
+
+#include <botan/ed25519.h>
+#include <botan/hex.h>
+#include <botan/system_rng.h>
+#include <botan/x509cert.h>
+
+#include <boost/test/unit_test.hpp>
+
+using namespace keypipe;
+
+BOOST_AUTO_TEST_SUITE(test_cert)
+
+BOOST_AUTO_TEST_CASE(subject_comma_form) {
+    const auto s = cert::parse_subject("CN=vm1, O=Example\\, Inc.,C=US");
+    BOOST_TEST_REQUIRE(s.size() == 3u);
+    BOOST_TEST(s[0].first == "2.5.4.3");
+    BOOST_TEST(s[0].second == "vm1");
+    BOOST_TEST(s[1].second == "Example, Inc.");
+    BOOST_TEST(s[2].first == "2.5.4.6");
+}
+
+BOOST_AUTO_TEST_CASE(subject_slash_form_and_case_insensitive_names) {
+    const auto s = cert::parse_subject("/cn=vm1/O=A\\/B/emailAddress=a@b.c/");
+    BOOST_TEST_REQUIRE(s.size() == 3u);
+    BOOST_TEST(s[0].first == "2.5.4.3");
+    BOOST_TEST(s[1].second == "A/B");
+    BOOST_TEST(s[2].first == "1.2.840.113549.1.9.1");
+}
+
+BOOST_AUTO_TEST_CASE(subject_errors_are_usage_errors) {
+    BOOST_CHECK_THROW(cert::parse_subject("vm1"), UsageError);
+    BOOST_CHECK_THROW(cert::parse_subject("XX=1"), UsageError);
+    BOOST_CHECK_THROW(cert::parse_subject("C=USA"), UsageError);
+    BOOST_CHECK_THROW(cert::parse_subject("CN="), UsageError);
+    BOOST_CHECK_THROW(cert::parse_subject(""), UsageError);
+}
+
+BOOST_AUTO_TEST_CASE(self_signed_reads_back_with_cn_thumbprint_and_key) {
+    auto key = make_private_key(std::make_unique<Botan::Ed25519_PrivateKey>(Botan::system_rng()), "", "test");
+    cert::SelfSignOptions options;
+    options.subject = cert::parse_subject("CN=vm1,O=Example");
+    options.san = {"DNS:vm1.example.com", "IP:10.0.0.4"};
+    const Bytes der = cert::make_self_signed(key, options, Botan::system_rng());
+    const cert::Certificate c = cert::read_certificate(ByteView(der));
+    BOOST_TEST(c.common_name == "vm1");
+    BOOST_TEST(c.subject == "CN=vm1,O=Example");
+    BOOST_TEST(ssh::public_blob(c.key) == ssh::public_blob(key.public_key()));
+    BOOST_TEST(cert::thumbprint(ByteView(der)).size() == 40u);
+    const Botan::X509_Certificate x509(der);
+    BOOST_TEST(x509.is_CA_cert());
+    BOOST_TEST(x509.x509_version() == 3u);
+    BOOST_TEST(x509.subject_key_id() == x509.authority_key_id());
+    BOOST_TEST(x509.subject_key_id().size() == 20u);
+    BOOST_TEST(x509.check_signature(*key.key));
+    BOOST_TEST(x509.serial_number().size() == 16u);  // 128 bits (17 DER bytes with the sign byte)
+    BOOST_TEST((x509.serial_number()[0] & 0x80) != 0);
+}
+
+BOOST_AUTO_TEST_CASE(spki_with_unsupported_algorithms_is_named) {
+    // DSA and Ed448 SubjectPublicKeyInfo prefixes with dummy key bits.
+    const auto dsa = Botan::hex_decode("300f300906072a8648ce38040103020000");
+    const auto ed448 = Botan::hex_decode("300a300506032b657103010000");
+    try {
+        cert::public_key_from_spki(ByteView(dsa));
+        BOOST_FAIL("no error");
+    } catch (const Error& e) {
+        BOOST_TEST(std::string(e.what()) == "unsupported key type: DSA");
+    }
+    BOOST_CHECK_THROW(cert::public_key_from_spki(ByteView(ed448)), Error);
+}
+
+BOOST_AUTO_TEST_CASE(thumbprint_is_uppercase_sha1) {
+    BOOST_TEST(cert::thumbprint(ByteView(std::string_view("abc"))) == "A9993E364706816ABA3E25717850C26C9CD0D89D");
+}
+
+BOOST_AUTO_TEST_SUITE_END()

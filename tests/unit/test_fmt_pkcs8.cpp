@@ -1,0 +1,112 @@
+#include "error.h"
+#include "fmt_pkcs8.h"
+#include "objects.h"
+#include "pem.h"
+#include "ssh.h"
+
+#include <botan/ecdsa.h>
+#include <botan/hex.h>
+#include <botan/rsa.h>
+#include <botan/system_rng.h>
+
+#include <boost/test/unit_test.hpp>
+
+using namespace keypipe;
+
+namespace {
+const std::string ed25519_pkcs8 = "302e020100300506032b657004220420000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+
+PrivateKey ec_key(const char* curve) {
+    return make_private_key(std::make_unique<Botan::ECDSA_PrivateKey>(Botan::system_rng(), Botan::EC_Group(curve)), "", "t");
+}
+std::string error_of(const std::function<void()>& f) {
+    try {
+        f();
+    } catch (const Error& e) {
+        return e.what();
+    }
+    return "no error";
+}
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(test_fmt_pkcs8)
+
+BOOST_AUTO_TEST_CASE(ed25519_round_trip_is_byte_exact) {
+    const auto der = Botan::hex_decode(ed25519_pkcs8);
+    const PrivateKey key = pkcs8::read(ByteView(der));
+    BOOST_TEST(Botan::hex_encode(pkcs8::write(key), false) == ed25519_pkcs8);
+    BOOST_CHECK_THROW(traditional::write(key), Error);
+}
+
+BOOST_AUTO_TEST_CASE(ec_scalar_is_padded_to_the_order_size) {
+    for (const char* curve : {"secp256r1", "secp384r1", "secp521r1"}) {
+        const PrivateKey key = ec_key(curve);
+        const SecretBytes sec1 = traditional::write(key);
+        const PrivateKey back = traditional::read_sec1(ByteView(sec1));
+        BOOST_TEST(ssh::public_blob(back.public_key()) == ssh::public_blob(key.public_key()));
+        const SecretBytes p8 = pkcs8::write(key);
+        BOOST_TEST(pkcs8::write(pkcs8::read(ByteView(p8))) == p8);
+        // version 1, OCTET STRING of 32/48/66 bytes
+        const size_t expect = std::string(curve) == "secp256r1" ? 32 : std::string(curve) == "secp384r1" ? 48 : 66;
+        const std::string hex = Botan::hex_encode(sec1, false);
+        BOOST_TEST(hex.find("020101" + std::string("04") + Botan::hex_encode(std::vector<uint8_t>{static_cast<uint8_t>(expect)}, false)) != std::string::npos);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(rsa_pkcs1_round_trip_and_consistency_checks) {
+    auto rsa = std::make_unique<Botan::RSA_PrivateKey>(Botan::system_rng(), 1024);
+    const PrivateKey key = make_private_key(std::move(rsa), "", "t");
+    const SecretBytes der = traditional::write(key);
+    BOOST_TEST(traditional::write(traditional::read_pkcs1(ByteView(der))) == der);
+    BOOST_TEST(std::string(traditional::label(key)) == "RSA PRIVATE KEY");
+    // Flip a bit in the last INTEGER (qInv): the CRT check must notice.
+    SecretBytes broken = der;
+    broken.back() ^= 1;
+    BOOST_TEST(error_of([&] { traditional::read_pkcs1(ByteView(broken)); }) ==
+               "PKCS#1 key: inconsistent RSA key (CRT values do not match p and q)");
+}
+
+BOOST_AUTO_TEST_CASE(encrypted_pkcs8_round_trip_and_wrong_passphrase) {
+    const auto der = Botan::hex_decode(ed25519_pkcs8);
+    const PrivateKey key = pkcs8::read(ByteView(der));
+    const SecretBytes enc = pkcs8::write_encrypted(key, ByteView(std::string_view("pw")), Botan::system_rng());
+    FixedPassphrase right("pw"), wrong("nope");
+    BOOST_TEST(pkcs8::write(pkcs8::read_encrypted(ByteView(enc), right)) == pkcs8::write(key));
+    BOOST_TEST(error_of([&] { pkcs8::read_encrypted(ByteView(enc), wrong); }) == "wrong passphrase");
+    NoPassphrase none;
+    BOOST_TEST(error_of([&] { pkcs8::read_encrypted(ByteView(enc), none); }) == "the PKCS#8 key is encrypted (use --passin SRC)");
+}
+
+BOOST_AUTO_TEST_CASE(pbkdf2_cost_is_capped_before_work) {
+    // PBES2 / PBKDF2 with 2^31-1 iterations, AES-256-CBC: refused without deriving anything.
+    const std::string fixed =
+        "305a304c06092a864886f70d01050d303f301e06092a864886f70d01050c3011040800010203040506070205"
+        "007fffffff301d060960864801650304012a041000000000000000000000000000000000040a00000000000000000000";
+    const auto der = Botan::hex_decode(fixed);
+    FixedPassphrase pw("pw");
+    BOOST_TEST(error_of([&] { pkcs8::read_encrypted(ByteView(der), pw); }) ==
+               "PBKDF2 iteration count 2147483647 exceeds the limit of 10000000");
+}
+
+BOOST_AUTO_TEST_CASE(legacy_pem_round_trip) {
+    const PrivateKey key = ec_key("secp256r1");
+    const SecretBytes text = traditional::write_pem_encrypted(key, ByteView(std::string_view("pw")), Botan::system_rng());
+    const auto objects = read_objects(ByteView(text));
+    BOOST_TEST_REQUIRE(objects.size() == 1u);
+    BOOST_TEST(objects[0].headers.size() == 2u);
+    FixedPassphrase right("pw"), wrong("x");
+    const SecretBytes plain = traditional::decrypt_legacy(ByteView(objects[0].body), objects[0].headers[1].second, right);
+    BOOST_TEST(traditional::write(traditional::read_sec1(ByteView(plain))) == traditional::write(key));
+    BOOST_TEST(error_of([&] { traditional::decrypt_legacy(ByteView(objects[0].body), objects[0].headers[1].second, wrong); }) ==
+               "wrong passphrase");
+}
+
+BOOST_AUTO_TEST_CASE(unsupported_algorithms_are_named) {
+    // PKCS#8 with the DSA OID and a dummy body.
+    const auto dsa = Botan::hex_decode("3012020100300906072a8648ce380401040200ff");
+    BOOST_TEST(error_of([&] { pkcs8::read(ByteView(dsa)); }) == "unsupported key type: DSA");
+    const auto k1 = Botan::hex_decode("3017020100301006072a8648ce3d020106052b8104000a0400");
+    BOOST_TEST(error_of([&] { pkcs8::read(ByteView(k1)); }) == "unsupported curve: secp256k1 (P-256, P-384 and P-521 are supported)");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
