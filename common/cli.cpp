@@ -1,13 +1,23 @@
 #include "cli.h"
 
 #include "error.h"
+#include "ssh.h"
 
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
+#include <condition_variable>
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
+#include <filesystem>
 #include <iostream>
+#include <map>
+#include <mutex>
 #include <sys/stat.h>
+#include <thread>
 #include <unistd.h>
 
 namespace keypipe {
@@ -19,14 +29,16 @@ const char* const version_string = KEYPIPE_VERSION;
 
 namespace {
 
-SecretBytes read_fd_bounded(int fd, const std::string& name) {
+namespace fs = std::filesystem;
+
+SecretBytes read_fd_bounded(int fd) {
     SecretBytes data;
     struct stat st {};
     if (::fstat(fd, &st) == 0) {
-        if (S_ISDIR(st.st_mode)) throw Error("is a directory");
+        if (S_ISDIR(st.st_mode)) throw Error("is a directory (use -r to convert the files in it)");
         if (S_ISREG(st.st_mode)) {
             if (static_cast<uint64_t>(st.st_size) > max_input_bytes)
-                throw Error("input larger than " + std::to_string(max_input_bytes >> 20) + " MiB");
+                throw Error("input larger than the " + std::to_string(max_input_bytes >> 20) + " MiB limit");
             data.reserve(static_cast<size_t>(st.st_size));
         }
     }
@@ -37,34 +49,150 @@ SecretBytes read_fd_bounded(int fd, const std::string& name) {
         if (n < 0) throw Error(std::string("cannot read: ") + std::strerror(errno));
         if (n == 0) break;
         if (data.size() + static_cast<size_t>(n) > max_input_bytes)
-            throw Error("input larger than " + std::to_string(max_input_bytes >> 20) + " MiB");
+            throw Error("input larger than the " + std::to_string(max_input_bytes >> 20) + " MiB limit");
         data.insert(data.end(), buf, buf + n);
     }
     Botan::secure_scrub_memory(buf, sizeof buf);
-    (void)name;
     return data;
+}
+
+bool is_hidden(const fs::path& p) {
+    const std::string name = p.filename().string();
+    return name.size() > 1 && name[0] == '.';
+}
+
+// Expands the command line's inputs: files as given, folders walked with -r (sorted,
+// regular files only; hidden entries and symlinks skipped unless asked).
+std::vector<Input> expand_inputs(const std::vector<std::string>& paths, const Args& args) {
+    std::vector<Input> inputs;
+    const bool recursive = args.has("recursive"), hidden = args.has("hidden"), follow = args.has("follow-symlinks");
+    for (const auto& path : paths) {
+        std::error_code ec;
+        if (path != "-" && recursive && fs::is_directory(path, ec)) {
+            std::vector<std::string> found;
+            auto options = follow ? fs::directory_options::follow_directory_symlink : fs::directory_options::none;
+            for (fs::recursive_directory_iterator it(path, options, ec), end; !ec && it != end; it.increment(ec)) {
+                if (!hidden && is_hidden(it->path())) {
+                    if (it->is_directory(ec)) it.disable_recursion_pending();
+                    continue;
+                }
+                if (!follow && it->is_symlink(ec)) continue;
+                if (it->is_regular_file(ec)) found.push_back(it->path().string());
+                if (found.size() > max_inputs) throw Error(path, "more than " + std::to_string(max_inputs) + " files");
+            }
+            if (ec) throw Error(path, "cannot walk the folder: " + ec.message());
+            std::sort(found.begin(), found.end());
+            for (auto& f : found) inputs.emplace_back(std::move(f), path);
+        } else {
+            inputs.emplace_back(path);
+        }
+    }
+    return inputs;
+}
+
+std::string join_path(const std::string& a, const std::string& b) {
+    if (a.empty()) return b;
+    if (b.empty()) return a;
+    return a.back() == '/' ? a + b : a + "/" + b;
+}
+
+bool exists(const std::string& path) {
+    struct stat st {};
+    return ::lstat(path.c_str(), &st) == 0;
+}
+
+enum class Status { converted, skipped, failed };
+
+struct Result {
+    Status status = Status::converted;
+    std::string error;                   // one line, without the tool name
+    std::vector<OutputItem> items;       // for stdout and -o
+    std::vector<std::string> outputs;    // paths written (or that would be) with -d
+    std::optional<KeyNote> note;
+};
+
+// A progress line on stderr, redrawn at most ten times a second.
+class Progress {
+public:
+    Progress(size_t total, bool enabled) : total_(total), enabled_(enabled), start_(clock::now()) {}
+    void update(size_t done, bool force = false) {
+        if (!enabled_) return;
+        const auto now = clock::now();
+        if (!force && now - last_ < std::chrono::milliseconds(100)) return;
+        last_ = now;
+        const double secs = std::chrono::duration<double>(now - start_).count();
+        const double rate = secs > 0 ? static_cast<double>(done) / secs : 0;
+        const int width = 30, filled = static_cast<int>(width * done / std::max<size_t>(total_, 1));
+        std::string bar(static_cast<size_t>(filled), '#');
+        bar.resize(width, '.');
+        char line[160];
+        std::snprintf(line, sizeof line, "\r[%s] %zu/%zu  %.0f/s  ETA %.0fs ", bar.c_str(), done, total_, rate,
+                      rate > 0 ? static_cast<double>(total_ - done) / rate : 0.0);
+        std::cerr << line << std::flush;
+        drawn_ = true;
+    }
+    void clear() {
+        if (drawn_) std::cerr << "\r\033[K" << std::flush;
+        drawn_ = false;
+    }
+
+private:
+    using clock = std::chrono::steady_clock;
+    size_t total_;
+    bool enabled_, drawn_ = false;
+    clock::time_point start_, last_{};
+};
+
+std::string json_line(const Input& in, const Result& r, bool dry_run) {
+    nlohmann::ordered_json j;
+    j["input"] = in.display_name();
+    j["output"] = r.outputs.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(r.outputs.front());
+    j["outputs"] = r.outputs;
+    j["status"] = r.status == Status::failed    ? "failed"
+                  : r.status == Status::skipped ? "skipped"
+                  : dry_run                     ? "would convert"
+                                                : "converted";
+    if (r.status == Status::skipped) j["reason"] = "exists";
+    if (r.note) {
+        j["key_type"] = r.note->type;
+        j["bits"] = r.note->bits;
+        j["fingerprint"] = r.note->fingerprint;
+        j["encrypted"] = r.note->encrypted;
+    } else {
+        j["key_type"] = nullptr;
+        j["bits"] = nullptr;
+        j["fingerprint"] = nullptr;
+        j["encrypted"] = nullptr;
+    }
+    j["error"] = r.error.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(r.error);
+    return j.dump() + "\n";
 }
 
 }  // namespace
 
 std::string Input::stem() const {
     if (is_stdin()) return "stdin";
-    const size_t slash = path_.find_last_of('/');
-    std::string base = slash == std::string::npos ? path_ : path_.substr(slash + 1);
+    std::string base = fs::path(path_).filename().string();
     const size_t dot = base.find_last_of('.');
     if (dot != std::string::npos && dot != 0) base.erase(dot);
     return base;
 }
 
+std::string Input::relative_dir() const {
+    if (root_.empty()) return "";
+    const fs::path rel = fs::path(path_).lexically_relative(root_).parent_path();
+    return rel.empty() || rel == "." ? "" : rel.string();
+}
+
 ByteView Input::bytes() {
     if (!data_) {
         if (is_stdin()) {
-            data_ = read_fd_bounded(STDIN_FILENO, "<stdin>");
+            data_ = read_fd_bounded(STDIN_FILENO);
         } else {
-            const int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
-            if (fd < 0) throw Error(std::strerror(errno) + std::string(" (cannot open)"));
+            const int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
+            if (fd < 0) throw Error(std::string("cannot open: ") + std::strerror(errno));
             try {
-                data_ = read_fd_bounded(fd, path_);
+                data_ = read_fd_bounded(fd);
             } catch (...) {
                 ::close(fd);
                 throw;
@@ -79,8 +207,20 @@ void Sink::put(ByteView data, Sensitivity s, std::string extension, std::string 
     items_.push_back(OutputItem{data.to_secret(), s, std::move(extension), std::move(suffix)});
 }
 
+void Sink::note_key(const PublicKey& key, bool encrypted) {
+    note_ = KeyNote{std::string(ssh_name(key.type)), key_bits(*key.key),
+                    ssh::fingerprint_sha256(ByteView(ssh::public_blob(key))), encrypted};
+}
+
 Tool::Tool(std::string name, std::string summary)
     : name_(std::move(name)), summary_(std::move(summary)), options_("Options") {}
+
+PassphraseSource& Tool::passphrase(const Args& args, const std::string& option) {
+    for (auto& [name, source] : passphrases_)
+        if (name == option) return *source;
+    passphrases_.emplace_back(option, std::make_unique<Passphrase>(args.str(option), "--" + option));
+    return *passphrases_.back().second;
+}
 
 void Tool::print_help(std::ostream& os) const {
     os << "Usage: " << name_ << (takes_inputs_ ? " [options] [INPUT...]\n" : " [options]\n") << summary_ << "\n";
@@ -91,23 +231,7 @@ void Tool::print_help(std::ostream& os) const {
         os << "Examples:\n";
         for (const auto& e : examples_) os << "  " << e << "\n";
     }
-    os << "\nExit status: 0 success, 1 bad or unreadable input, 2 usage error.\n";
-}
-
-void Tool::deliver(const Args& args, Input* in, std::vector<OutputItem>& items, std::vector<OutputItem>& collected) {
-    const bool force = args.has("force");
-    if (args.has("out-dir")) {
-        const std::string dir = args.str("out-dir");
-        for (auto& item : items) {
-            make_output_dir(dir, item.sensitivity);
-            const std::string stem = in ? in->stem() : name_;
-            write_file_atomic(dir + "/" + stem + item.suffix + item.extension, ByteView(item.data), item.sensitivity, force);
-        }
-    } else if (args.has("output")) {
-        for (auto& item : items) collected.push_back(std::move(item));
-    } else {
-        for (const auto& item : items) write_stdout(ByteView(item.data), item.sensitivity);
-    }
+    os << "\nExit status: 0 success, 1 bad or unreadable input (any input, in a batch), 2 usage error.\n";
 }
 
 int Tool::run(int argc, char** argv, const Body& body) {
@@ -117,15 +241,20 @@ int Tool::run(int argc, char** argv, const Body& body) {
     // (larger buffers fall back to the heap and are still wiped on release). The user's
     // own BOTAN_MLOCK_POOL_SIZE wins.
     ::setenv("BOTAN_MLOCK_POOL_SIZE", "32", 0);
-    std::string where;
-    auto at = [](const std::string& w) { return w.empty() ? std::string() : w + ": "; };
     try {
         po::options_description common("Common options");
         if (takes_inputs_) {
             common.add_options()
-                ("output,o", po::value<std::string>()->value_name("FILE"), "write to FILE instead of stdout")
-                ("out-dir,d", po::value<std::string>()->value_name("DIR"), "write one file per input into DIR")
-                ("force,f", "replace existing output files");
+                ("output,o", po::value<std::string>()->value_name("FILE"), "write all output to FILE instead of stdout")
+                ("out-dir,d", po::value<std::string>()->value_name("DIR"), "write one file per input into DIR (same stem, new extension)")
+                ("force,f", "replace existing output files")
+                ("recursive,r", "convert the files in folders given as INPUT, keeping their structure under -d")
+                ("hidden", "with -r, include hidden files and folders")
+                ("follow-symlinks", "with -r, follow symbolic links")
+                ("jobs,j", po::value<unsigned>()->value_name("N"), "convert N inputs in parallel (default: number of cores)")
+                ("fail-fast", "stop at the first input that fails")
+                ("dry-run", "convert in memory and report, but write no file")
+                ("json", "report one JSON object per input, then a summary object, on stdout (needs -d or -o)");
         } else {
             common.add_options()("force,f", "replace existing output files");
         }
@@ -157,51 +286,212 @@ int Tool::run(int argc, char** argv, const Body& body) {
             return 0;
         }
         if (args.has("output") && args.has("out-dir")) throw UsageError("-o and -d cannot be used together");
-        std::vector<std::string> paths =
-            vm.count("input") ? vm["input"].as<std::vector<std::string>>() : std::vector<std::string>{};
-        if (!takes_inputs_ && !paths.empty()) throw UsageError("takes no input files");
+        if (args.has("json") && !args.has("output") && !args.has("out-dir"))
+            throw UsageError("--json needs -d DIR or -o FILE (stdout carries the JSON)");
+        if (args.has("jobs") && args.get<unsigned>("jobs") == 0) throw UsageError("-j takes a number of at least 1");
+        if (!takes_inputs_ && vm.count("input")) throw UsageError("takes no input files");
         if (validate_) validate_(args);
 
-        std::vector<OutputItem> collected;
-        if (!takes_inputs_) {
-            Input none("-");  // never read: the body of a tool without inputs ignores it
-            Sink sink;
-            body(args, none, sink);
-            deliver(args, nullptr, sink.items(), collected);
-        } else {
-            if (paths.empty()) paths.push_back("-");
-            for (const auto& path : paths) {
-                Input in(path);
-                where = in.display_name();
-                Sink sink;
-                body(args, in, sink);
-                deliver(args, &in, sink.items(), collected);
-            }
-        }
-        where.clear();
-        if (args.has("output")) {
-            SecretBytes all_data;
-            Sensitivity s = Sensitivity::public_data;
-            for (const auto& item : collected) {
-                append(all_data, ByteView(item.data));
-                if (item.sensitivity == Sensitivity::private_key) s = item.sensitivity;
-            }
-            write_file_atomic(args.str("output"), ByteView(all_data), s, args.has("force"));
-        }
+        if (takes_inputs_) return run_batch(args, body);
+        Input none("-");  // never read: the body of a tool without inputs ignores it
+        Sink sink;
+        body(args, none, sink);
+        for (const auto& item : sink.items()) write_stdout(ByteView(item.data), item.sensitivity);
         return 0;
     } catch (const UsageError& e) {
         std::cerr << name_ << ": " << e.what() << " (see " << name_ << " --help)\n";
         return 2;
     } catch (const Error& e) {
-        std::cerr << name_ << ": " << at(e.subject().empty() ? where : e.subject()) << e.what() << "\n";
+        std::cerr << name_ << ": " << (e.subject().empty() ? "" : e.subject() + ": ") << e.what() << "\n";
         return 1;
     } catch (const std::bad_alloc&) {
-        std::cerr << name_ << ": " << at(where) << "out of memory\n";
+        std::cerr << name_ << ": out of memory\n";
         return 1;
     } catch (const std::exception& e) {
-        std::cerr << name_ << ": " << at(where) << "internal error: " << e.what() << "\n";
+        std::cerr << name_ << ": internal error: " << e.what() << "\n";
         return 1;
     }
+}
+
+int Tool::run_batch(const Args& args, const Body& body) {
+    std::vector<std::string> paths = args.has("input") ? args.get<std::vector<std::string>>("input") : std::vector<std::string>{};
+    if (paths.empty()) paths.push_back("-");
+    std::vector<Input> inputs = expand_inputs(paths, args);
+    if (std::count_if(inputs.begin(), inputs.end(), [](const Input& i) { return i.is_stdin(); }) > 1)
+        throw UsageError("stdin (-) can be given only once");
+
+    const bool to_dir = args.has("out-dir"), force = args.has("force"), dry_run = args.has("dry-run"),
+               json = args.has("json"), fail_fast = args.has("fail-fast");
+    const std::string dir = args.str("out-dir");
+    auto base_for = [&](const Input& in) { return join_path(join_path(dir, in.relative_dir()), in.stem()); };
+
+    // Two inputs that would write the same DIR/STEM.* are refused before anything is written.
+    if (to_dir) {
+        std::map<std::string, const Input*> seen;
+        for (const auto& in : inputs) {
+            const auto [it, fresh] = seen.emplace(base_for(in), &in);
+            if (!fresh)
+                throw UsageError(it->second->display_name() + " and " + in.display_name() + " would both write " +
+                                 base_for(in) + ".*");
+        }
+    }
+
+    const size_t n = inputs.size();
+    // Workers take inputs in order and publish results; this thread reports them in input
+    // order. `next` and `stop` are guarded by `mutex`, so "input i will never run" is
+    // exactly "stopped before i was taken".
+    std::vector<Result> results(n);
+    std::vector<char> ready(n, 0);
+    std::mutex mutex;
+    std::condition_variable cv;
+    size_t next = 0;
+    bool stop = false;
+
+    auto convert = [&](size_t i) {
+        Input& in = inputs[i];
+        Result r;
+        try {
+            if (to_dir && !fixed_extension_.empty() && !force && exists(base_for(in) + fixed_extension_)) {
+                r.status = Status::skipped;
+                r.outputs.push_back(base_for(in) + fixed_extension_);
+            } else {
+                Sink sink;
+                body(args, in, sink);
+                r.note = sink.note();
+                if (to_dir) {
+                    std::vector<std::pair<std::string, OutputItem*>> targets;
+                    for (auto& item : sink.items()) targets.emplace_back(base_for(in) + item.suffix + item.extension, &item);
+                    const bool any_exists = std::any_of(targets.begin(), targets.end(), [](const auto& t) { return exists(t.first); });
+                    for (const auto& t : targets) r.outputs.push_back(t.first);
+                    if (any_exists && !force) {
+                        r.status = Status::skipped;
+                    } else if (!dry_run) {
+                        for (const auto& [path, item] : targets) {
+                            make_output_dir(fs::path(path).parent_path().string().empty() ? "." : fs::path(path).parent_path().string(),
+                                            item->sensitivity);
+                            write_file_atomic(path, ByteView(item->data), item->sensitivity, force);
+                        }
+                    }
+                } else {
+                    r.items = std::move(sink.items());
+                }
+            }
+        } catch (const Error& e) {
+            r.status = Status::failed;
+            r.error = (e.subject().empty() ? in.display_name() : e.subject()) + ": " + e.what();
+        } catch (const std::bad_alloc&) {
+            r.status = Status::failed;
+            r.error = in.display_name() + ": out of memory";
+        } catch (const UsageError&) {
+            throw;
+        } catch (const std::exception& e) {
+            r.status = Status::failed;
+            r.error = in.display_name() + ": internal error: " + e.what();
+        }
+        std::lock_guard<std::mutex> lock(mutex);
+        if (r.status == Status::failed && fail_fast) stop = true;
+        results[i] = std::move(r);
+        ready[i] = 1;
+        cv.notify_all();
+    };
+
+    unsigned jobs = args.has("jobs") ? args.get<unsigned>("jobs") : std::max(1u, std::thread::hardware_concurrency());
+    jobs = static_cast<unsigned>(std::min<size_t>(jobs, n));
+    std::vector<std::thread> workers;
+    std::exception_ptr usage_failure;
+    auto take = [&]() -> std::optional<size_t> {
+        std::lock_guard<std::mutex> lock(mutex);
+        if (stop || next >= n) return std::nullopt;
+        return next++;
+    };
+    auto work = [&] {
+        while (const std::optional<size_t> i = take()) {
+            try {
+                convert(*i);
+            } catch (...) {  // a UsageError from a body: the whole run is a usage error
+                std::lock_guard<std::mutex> lock(mutex);
+                if (!usage_failure) usage_failure = std::current_exception();
+                stop = true;
+                results[*i].status = Status::failed;
+                ready[*i] = 1;
+                cv.notify_all();
+                return;
+            }
+        }
+    };
+    if (jobs <= 1) {
+        work();
+    } else {
+        for (unsigned t = 0; t < jobs; ++t) workers.emplace_back(work);
+    }
+
+    Progress progress(n, n > 8 && ::isatty(STDERR_FILENO) && !json);
+    size_t converted = 0, skipped = 0, failed = 0, done = 0;
+    std::vector<OutputItem> collected;
+    bool stdout_failed = false;
+    std::string stdout_error;
+    for (size_t i = 0; i < n; ++i) {
+        {
+            std::unique_lock<std::mutex> lock(mutex);
+            cv.wait(lock, [&] { return ready[i] || (stop && next <= i); });
+            if (!ready[i] || usage_failure) break;  // never taken: stopped by --fail-fast or a usage error
+        }
+        Result& r = results[i];
+        ++done;
+        if (r.status == Status::failed) {
+            ++failed;
+            progress.clear();
+            std::cerr << name_ << ": " << r.error << "\n";
+        } else if (r.status == Status::skipped) {
+            ++skipped;
+        } else {
+            ++converted;
+            if (!to_dir && args.has("output")) {
+                for (auto& item : r.items) collected.push_back(std::move(item));
+            } else if (!to_dir && !stdout_failed) {
+                try {
+                    for (const auto& item : r.items) write_stdout(ByteView(item.data), item.sensitivity);
+                } catch (const Error& e) {
+                    stdout_failed = true;
+                    stdout_error = e.what();
+                }
+            }
+        }
+        if (json) std::cout << json_line(inputs[i], r, dry_run) << std::flush;
+        r.items.clear();
+        progress.update(done);
+    }
+    for (auto& w : workers) w.join();
+    progress.clear();
+    if (usage_failure) std::rethrow_exception(usage_failure);
+    if (stdout_failed) throw Error(stdout_error);
+
+    if (args.has("output") && !dry_run) {
+        if (failed) {
+            std::cerr << name_ << ": " << args.str("output") << ": not written (an input failed)\n";
+        } else {
+            SecretBytes all;
+            Sensitivity s = Sensitivity::public_data;
+            for (const auto& item : collected) {
+                append(all, ByteView(item.data));
+                if (item.sensitivity == Sensitivity::private_key) s = item.sensitivity;
+            }
+            write_file_atomic(args.str("output"), ByteView(all), s, force);
+        }
+    }
+    const size_t not_run = n - done;
+    if (json) {
+        nlohmann::ordered_json summary = {{"converted", converted}, {"skipped", skipped}, {"failed", failed},
+                                  {"not_run", not_run}, {"total", n}, {"dry_run", dry_run}};
+        std::cout << nlohmann::ordered_json{{"summary", summary}}.dump() << "\n" << std::flush;
+    }
+    if (n > 1 || to_dir || json) {
+        std::string line = std::string(dry_run ? "would convert " : "converted ") + std::to_string(converted) + ", skipped " +
+                           std::to_string(skipped) + (skipped ? " (exists)" : "") + ", failed " + std::to_string(failed);
+        if (not_run) line += ", not run " + std::to_string(not_run) + " (--fail-fast)";
+        if (!(n == 1 && failed == 1)) std::cerr << line << "\n";
+    }
+    return failed ? 1 : 0;
 }
 
 }  // namespace keypipe

@@ -1,12 +1,16 @@
-// What every tool shares: option parsing and --help/--version, the input loop, output
-// destinations (stdout, -o FILE, -d DIR), and the one place where errors become a single
-// stderr line and an exit code (0 success, 1 bad input, 2 usage).
+// What every tool shares: option parsing and --help/--version, the input list (files,
+// stdin, folders with -r), output destinations (stdout, -o FILE, -d DIR), batches run in
+// parallel with per-input failures, a summary, --json and a progress bar, and the one
+// place where errors become a single stderr line and an exit code (0 success, 1 bad
+// input, 2 usage).
 //
 // A tool's body sees one input at a time and hands its results to a Sink; it never opens
-// files, prints or exits, so the same body serves stdin, files and batches.
+// files, prints or exits, so the same body serves stdin, files and batches, and bodies of
+// different inputs may run on different threads.
 #pragma once
 
 #include "bytes.h"
+#include "key.h"
 #include "output.h"
 #include "passphrase.h"
 
@@ -23,22 +27,27 @@ namespace keypipe {
 namespace po = boost::program_options;
 
 constexpr size_t max_input_bytes = 64 * 1024 * 1024;
+constexpr size_t max_inputs = 1000000;  // a folder walk stops there rather than exhaust memory
 
 extern const char* const version_string;
 
 class Input {
 public:
-    explicit Input(std::string path) : path_(std::move(path)) {}
-    const std::string& path() const { return path_; }               // "-" for stdin
+    // path: "-" for stdin; root: the folder given on the command line that -r found it
+    // under ("" for inputs named directly), for keeping relative structure with -d.
+    explicit Input(std::string path, std::string root = "") : path_(std::move(path)), root_(std::move(root)) {}
+    const std::string& path() const { return path_; }
     std::string display_name() const { return path_ == "-" ? "<stdin>" : path_; }
     bool is_stdin() const { return path_ == "-"; }
     // File name without folder and last extension ("stdin" for stdin).
     std::string stem() const;
+    // Folder below the -r root ("" when none), e.g. "team/alice" for ROOT/team/alice/id.pem.
+    std::string relative_dir() const;
     // The whole input, read once, at most max_input_bytes. Throws Error.
     ByteView bytes();
 
 private:
-    std::string path_;
+    std::string path_, root_;
     std::optional<SecretBytes> data_;
 };
 
@@ -49,16 +58,27 @@ struct OutputItem {
     std::string suffix;      // added to the stem with -d DIR (e.g. "-2" for the 2nd block)
 };
 
+// What --json reports about the key an input held.
+struct KeyNote {
+    std::string type;         // "ssh-rsa", ...
+    size_t bits = 0;
+    std::string fingerprint;  // SHA256:...
+    bool encrypted = false;   // the input was encrypted
+};
+
 class Sink {
 public:
     void put(ByteView data, Sensitivity s, std::string extension, std::string suffix = "");
     void text(std::string_view s, std::string extension = "") {
         put(ByteView(s), Sensitivity::public_data, std::move(extension));
     }
+    void note_key(const PublicKey& key, bool encrypted);
     std::vector<OutputItem>& items() { return items_; }
+    const std::optional<KeyNote>& note() const { return note_; }
 
 private:
     std::vector<OutputItem> items_;
+    std::optional<KeyNote> note_;
 };
 
 class Args {
@@ -70,8 +90,6 @@ public:
     std::string str(const std::string& name, const std::string& fallback = "") const {
         return vm_.count(name) ? vm_[name].as<std::string>() : fallback;
     }
-    // A passphrase source from --passin/--passout (a prompt when the option is absent).
-    Passphrase passphrase(const std::string& option) const { return Passphrase(str(option), "--" + option); }
 
 private:
     po::variables_map vm_;
@@ -85,24 +103,32 @@ public:
 
     po::options_description_easy_init options() { return options_.add_options(); }
     void examples(std::vector<std::string> lines) { examples_ = std::move(lines); }
-    // For tools that read no input (genkeycert): the body runs once with a null input.
+    // For tools that read no input (genkeycert): the body runs once; no batch options.
     void no_inputs() { takes_inputs_ = false; }
     // Checks that run after parsing (option combinations); throw UsageError.
     void validate(std::function<void(const Args&)> check) { validate_ = std::move(check); }
+    // The extension every output has, when known in advance: with -d, an existing output
+    // is then skipped before the input is even read.
+    void output_extension(std::string ext) { fixed_extension_ = std::move(ext); }
+    // A passphrase source shared by every input of the run (thread-safe, asked at most once).
+    PassphraseSource& passphrase(const Args& args, const std::string& option);
 
     int run(int argc, char** argv, const Body& body);
 
     const std::string& name() const { return name_; }
 
 private:
+    struct Batch;
     void print_help(std::ostream& os) const;
-    void deliver(const Args& args, Input* in, std::vector<OutputItem>& items, std::vector<OutputItem>& collected);
+    int run_batch(const Args& args, const Body& body);
 
     std::string name_, summary_;
     po::options_description options_;
     std::vector<std::string> examples_;
     bool takes_inputs_ = true;
     std::function<void(const Args&)> validate_;
+    std::string fixed_extension_;
+    std::vector<std::pair<std::string, std::unique_ptr<Passphrase>>> passphrases_;
 };
 
 }  // namespace keypipe
