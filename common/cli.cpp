@@ -215,7 +215,7 @@ void Sink::note_key(const PublicKey& key, bool encrypted) {
 Tool::Tool(std::string name, std::string summary)
     : name_(std::move(name)), summary_(std::move(summary)), options_("Options") {}
 
-PassphraseSource& Tool::passphrase(const Args& args, const std::string& option) {
+Passphrase& Tool::passphrase(const Args& args, const std::string& option) {
     for (auto& [name, source] : passphrases_)
         if (name == option) return *source;
     passphrases_.emplace_back(option, std::make_unique<Passphrase>(args.str(option), "--" + option));

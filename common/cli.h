@@ -111,7 +111,7 @@ public:
     // is then skipped before the input is even read.
     void output_extension(std::string ext) { fixed_extension_ = std::move(ext); }
     // A passphrase source shared by every input of the run (thread-safe, asked at most once).
-    PassphraseSource& passphrase(const Args& args, const std::string& option);
+    Passphrase& passphrase(const Args& args, const std::string& option);
 
     int run(int argc, char** argv, const Body& body);
 

@@ -123,6 +123,7 @@ SecretBytes Passphrase::read_spec() {
 }
 
 SecretBytes Passphrase::get(const std::string& what) {
+    std::lock_guard<std::mutex> lock(mutex_);
     if (cached_) return *cached_;
     if (given()) {
         cached_ = read_spec();
@@ -135,8 +136,9 @@ SecretBytes Passphrase::get(const std::string& what) {
 }
 
 SecretBytes Passphrase::get_new(const std::string& what) {
-    if (cached_) return *cached_;
     if (given()) return get(what);
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (cached_) return *cached_;
     Tty tty;
     if (!tty.ok()) no_terminal(what, option_);
     SecretBytes first = tty.ask("Enter new passphrase for " + what + ": ");

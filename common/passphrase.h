@@ -6,6 +6,7 @@
 
 #include "bytes.h"
 
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -35,6 +36,23 @@ private:
     SecretBytes read_spec();
     std::string spec_, option_;
     std::optional<SecretBytes> cached_;
+    std::mutex mutex_;  // inputs of a batch run on several threads; the source is read once
+};
+
+// Wraps a source for one input and records whether the input asked for a passphrase
+// (that is, whether it was encrypted).
+class TrackingPassphrase final : public PassphraseSource {
+public:
+    explicit TrackingPassphrase(PassphraseSource& inner) : inner_(inner) {}
+    SecretBytes get(const std::string& what) override {
+        asked_ = true;
+        return inner_.get(what);
+    }
+    bool asked() const { return asked_; }
+
+private:
+    PassphraseSource& inner_;
+    bool asked_ = false;
 };
 
 // A fixed passphrase, for tests and for callers that already hold one.
