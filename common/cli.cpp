@@ -468,7 +468,7 @@ int Tool::run_batch(const Args& args, const Body& body) {
 
     if (args.has("output") && !dry_run) {
         if (failed) {
-            std::cerr << name_ << ": " << args.str("output") << ": not written (an input failed)\n";
+            if (n > 1) std::cerr << name_ << ": " << args.str("output") << ": not written (an input failed)\n";
         } else {
             SecretBytes all;
             Sensitivity s = Sensitivity::public_data;

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Behaviour tests for the output promises every tool shares (common/output.cpp, cli.cpp):
+# private files are 0600 from the start whatever the umask, an existing file is never
+# replaced without -f, a failure leaves no file, a private key is never written to a
+# terminal, and a needed passphrase with no terminal is a clear error, never a hang.
+# Run by CTest with KEYPIPE_BIN set; stand-alone: KEYPIPE_BIN=build/bin bash tests/cli/safe_output.sh
+set -euo pipefail
+bin=${KEYPIPE_BIN:?set KEYPIPE_BIN to the folder with the built tools}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+pass=0 fail=0
+ok() { echo "ok   $1"; pass=$((pass + 1)); }
+bad() { echo "FAIL $1"; fail=$((fail + 1)); }
+check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
+
+openssl req -x509 -nodes -newkey rsa:2048 -keyout key.pem -out cert.pem -subj /CN=t -days 2 2>/dev/null
+
+# private_output_is_0600_even_with_umask_000
+(umask 000; "$bin/pem2der" --label 'PRIVATE KEY' key.pem -o key.der)
+check private_output_is_0600_even_with_umask_000 '[[ $(stat -c %a key.der) == 600 ]]'
+(umask 000; "$bin/pem2der" cert.pem -o cert.der)
+check public_output_follows_umask '[[ $(stat -c %a cert.der) == 666 ]]'
+(umask 022; "$bin/pem2der" --label 'PRIVATE KEY' -d outdir key.pem)
+check out_dir_for_private_keys_is_0700 '[[ $(stat -c %a outdir) == 700 && $(stat -c %a outdir/key.der) == 600 ]]'
+
+# never_replaces_without_force
+echo original > existing.der
+set +e; "$bin/pem2der" cert.pem -o existing.der 2> err.txt; rc=$?; set -e
+check refuses_existing_file_exit_1 '[[ $rc == 1 ]]'
+check refuses_existing_file_keeps_content '[[ $(cat existing.der) == original ]]'
+check refuses_existing_file_says_so 'grep -qx "pem2der: existing.der: file exists (use -f to replace it)" err.txt'
+"$bin/pem2der" -f cert.pem -o existing.der
+check force_replaces 'cmp -s existing.der cert.der'
+
+# no_file_left_on_failure
+printf 'garbage' > garbage.pem
+set +e; "$bin/pem2der" garbage.pem -o left.der 2> err.txt; rc=$?; set -e
+check no_file_left_on_failure '[[ $rc == 1 && ! -e left.der && $(wc -l < err.txt) == 1 ]]'
+check no_temp_file_left '[[ -z $(find . -name ".keypipe-*") ]]'
+set +e; "$bin/pem2der" cert.pem garbage.pem -o both.der 2> err.txt; rc=$?; set -e
+check output_file_not_written_when_an_input_fails '[[ $rc == 1 && ! -e both.der ]]'
+
+# refuses_terminal (script(1) gives the tool a pty as stdout)
+if command -v script >/dev/null; then
+    script -qec "$bin/pem2der --label 'PRIVATE KEY' key.pem" /dev/null > tty.txt 2>&1 || true
+    check refuses_private_key_to_terminal 'grep -q "refusing to write a private key to a terminal" tty.txt && ! grep -q "^0" tty.txt'
+    script -qec "$bin/pem2der cert.pem | wc -c" /dev/null > tty2.txt 2>&1 || true
+    check public_output_to_pipe_is_fine 'grep -q "[0-9]" tty2.txt'
+fi
+
+# no_hang_without_passphrase: encrypted input, no --passin, no terminal
+openssl pkcs8 -topk8 -in key.pem -passout pass:pw -out enc.pem 2>/dev/null
+if [[ -x $bin/ppk2key ]]; then
+    set +e; setsid -w timeout 20 "$bin/ppk2key" enc.pem -o dec.key < /dev/null 2> err.txt; rc=$?; set -e
+    check no_hang_without_passphrase '[[ $rc == 1 ]] && grep -q -- "--passin" err.txt && [[ ! -e dec.key ]]'
+    set +e; "$bin/ppk2key" --passin pass:wrong enc.pem -o dec.key 2> err.txt; rc=$?; set -e
+    check wrong_passphrase_one_line '[[ $rc == 1 && $(wc -l < err.txt) == 1 ]] && grep -q "wrong passphrase" err.txt && ! grep -q wrong. err.txt'
+    "$bin/ppk2key" --passin pass:unused key.pem -o plain.key
+    check unneeded_passphrase_is_ignored '[[ -s plain.key && $(stat -c %a plain.key) == 600 ]]'
+fi
+
+# usage errors are exit 2, one line
+set +e; "$bin/pem2der" --no-such-option 2> err.txt; rc=$?; set -e
+check usage_error_exit_2 '[[ $rc == 2 && $(wc -l < err.txt) == 1 ]]'
+set +e; "$bin/pem2der" -o a -d b cert.pem 2> err.txt; rc=$?; set -e
+check o_and_d_conflict '[[ $rc == 2 ]]'
+
+echo "$pass passed, $fail failed"
+[[ $fail == 0 ]]
