@@ -175,7 +175,7 @@ Bytes make_self_signed(const PrivateKey& key, const SelfSignOptions& options, Bo
     const std::vector<uint8_t> key_id = skid->get_key_id();
     extensions.add(skid.release(), false);
     extensions.add(new Botan::Cert_Extension::Authority_Key_ID(key_id), false);
-    extensions.add(new Botan::Cert_Extension::Basic_Constraints(true), true);
+    extensions.add(new Botan::Cert_Extension::Basic_Constraints(true, Botan::Cert_Extension::NO_CERT_PATH_LIMIT), true);
     if (!options.san.empty()) {
         Botan::AlternativeName alt;
         for (const std::string& entry : options.san) {

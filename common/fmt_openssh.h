@@ -17,7 +17,7 @@ bool sniff(ByteView input);
 // Reads the first OPENSSH PRIVATE KEY block of `input` (PEM text; tolerant of CRLF, text
 // around the block, any width). Asks `pass` only when the key is encrypted. Ciphers: none,
 // aes128/192/256-ctr, aes128/192/256-cbc, aes128/256-gcm@openssh.com,
-// chacha20-poly1305@openssh.com, 3des-cbc; KDF none or bcrypt (rounds capped).
+// chacha20-poly1305@openssh.com, 3des-cbc; KDF none or bcrypt (rounds capped, limits.h).
 // Throws Error ("wrong passphrase", "unsupported cipher: X", structure errors naming the field).
 PrivateKey read(ByteView input, PassphraseSource& pass);
 
@@ -34,7 +34,5 @@ struct WriteOptions {
 // PEM text "-----BEGIN OPENSSH PRIVATE KEY-----..." with LF line ends and final newline,
 // exactly as ssh-keygen 9.2 writes it (block size 8 padding when unencrypted).
 SecretBytes write(const PrivateKey& key, const WriteOptions& options, Botan::RandomNumberGenerator& rng);
-
-constexpr uint32_t max_bcrypt_rounds = 1024;  // ssh-keygen default is 16; 1024 takes ~10 s
 
 }  // namespace keypipe::openssh

@@ -12,6 +12,7 @@
 
 #include "der.h"
 #include "error.h"
+#include "kdf_limits.h"
 #include "pem.h"
 
 #include <botan/cipher_mode.h>
@@ -178,16 +179,17 @@ void check_pbes2_cost(ByteView params_der) {
     kdf_params.octet_string("salt");
     if (kdf_oid == oid_pbkdf2) {
         const Botan::BigInt iterations = kdf_params.integer("iterationCount", 64);
-        if (iterations > pkcs8::max_pbkdf2_iterations)
+        if (iterations > kdf_limits().pbkdf2_iterations)
             throw Error("PBKDF2 iteration count " + iterations.to_dec_string() + " exceeds the limit of " +
-                        std::to_string(pkcs8::max_pbkdf2_iterations));
+                        std::to_string(kdf_limits().pbkdf2_iterations) + " (--allow-costly-kdf raises it)");
     } else if (kdf_oid == oid_scrypt) {
         const Botan::BigInt n = kdf_params.integer("N", 64), r = kdf_params.integer("r", 64), p = kdf_params.integer("p", 64);
         const Botan::BigInt memory = n * r * 128;
-        if (memory > pkcs8::max_scrypt_memory_bytes || p > 16 || n < 2)
+        if (memory > kdf_limits().scrypt_memory_bytes || p > 16 || n < 2)
             throw Error("scrypt parameters (N=" + n.to_dec_string() + ", r=" + r.to_dec_string() + ", p=" +
                         p.to_dec_string() + ") exceed the limit of " +
-                        std::to_string(pkcs8::max_scrypt_memory_bytes >> 20) + " MiB and p <= 16");
+                        std::to_string(kdf_limits().scrypt_memory_bytes >> 20) +
+                        " MiB and p <= 16 (--allow-costly-kdf raises it)");
     } else {
         throw Error("unsupported PBES2 key derivation " + kdf_oid + " (PBKDF2 and scrypt are supported)");
     }

@@ -20,8 +20,6 @@ SecretBytes write(const PrivateKey& key);
 SecretBytes write_encrypted(const PrivateKey& key, ByteView passphrase, Botan::RandomNumberGenerator& rng);
 
 constexpr size_t pbkdf2_iterations = 600000;  // OWASP 2023 for PBKDF2-HMAC-SHA256; openssl writes 2048
-constexpr size_t max_pbkdf2_iterations = 10000000;
-constexpr uint64_t max_scrypt_memory_bytes = 1ull << 30;  // 128 * r * N
 
 }  // namespace keypipe::pkcs8
 

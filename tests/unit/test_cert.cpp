@@ -5,6 +5,7 @@
 #include <botan/ed25519.h>
 #include <botan/hex.h>
 #include <botan/system_rng.h>
+#include <botan/x509_ext.h>
 #include <botan/x509cert.h>
 
 #include <boost/test/unit_test.hpp>
@@ -51,6 +52,7 @@ BOOST_AUTO_TEST_CASE(self_signed_reads_back_with_cn_thumbprint_and_key) {
     BOOST_TEST(cert::thumbprint(ByteView(der)).size() == 40u);
     const Botan::X509_Certificate x509(der);
     BOOST_TEST(x509.is_CA_cert());
+    BOOST_TEST(x509.path_limit() == Botan::Cert_Extension::NO_CERT_PATH_LIMIT);  // like openssl req -x509: no pathlen
     BOOST_TEST(x509.x509_version() == 3u);
     BOOST_TEST(x509.subject_key_id() == x509.authority_key_id());
     BOOST_TEST(x509.subject_key_id().size() == 20u);
