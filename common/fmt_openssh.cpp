@@ -222,6 +222,7 @@ PrivateKey read_binary(ByteView blob, PassphraseSource& pass) {
         if (padding[i] != static_cast<uint8_t>(i + 1)) p.fail("padding", "not 1, 2, 3, ...");
     if (ByteView(ssh::public_blob(key.public_key())) != public_blob)
         throw Error(std::string(what) + ": public key does not match the private key");
+    key.has_comment = true;
     return key;
 }
 

@@ -15,8 +15,8 @@ namespace keypipe::ppk {
 // True when the input starts with "PuTTY-User-Key-File-". Never throws.
 bool sniff(ByteView input);
 
-// Reads a PPK v2 or v3 file (LF or CRLF). Asks `pass` only when encrypted. Argon2 cost
-// is checked against the limits below before hashing. Throws Error ("wrong passphrase or
+// Reads a PPK v2 or v3 file (LF or CRLF). Asks `pass` only when encrypted. Argon2 costs
+// are checked against kdf_limits() before hashing. Throws Error ("wrong passphrase or
 // corrupted file (MAC check failed)", "unsupported PPK version 4", ...).
 PrivateKey read(ByteView input, PassphraseSource& pass);
 
@@ -34,16 +34,13 @@ struct Params {
 // Throws UsageError.
 Params parse_params(const std::string& text);
 
-// The PPK file text. passphrase empty: "Encryption: none". Unencrypted output is
-// byte-identical to puttygen 0.78 for the same key and comment.
-SecretBytes write(const PrivateKey& key, const Params& params, ByteView passphrase,
+// The PPK file text. An empty passphrase writes "Encryption: none". Unencrypted output
+// is byte-identical to puttygen 0.78's for the same key and comment; encrypted output
+// differs only by the random salt (and the timed pass count when passes is unset).
+SecretBytes write(const PrivateKey& key, const std::string& comment, const Params& params, ByteView passphrase,
                   Botan::RandomNumberGenerator& rng);
 
-// What puttygen names a key when the input has no comment: "rsa-key-YYYYMMDD" etc.
-std::string default_comment(KeyType type);
-
-constexpr uint32_t max_argon2_memory_kib = 1u << 20;  // 1 GiB
-constexpr uint64_t max_argon2_passes = 10000;
-constexpr uint32_t max_argon2_parallelism = 64;
+// The comment puttygen gives a key imported from a format without comments.
+constexpr const char* imported_comment = "imported-openssh-key";
 
 }  // namespace keypipe::ppk

@@ -43,6 +43,7 @@ struct PrivateKey {
     KeyType type{};
     std::shared_ptr<const Botan::Private_Key> key;
     std::string comment;
+    bool has_comment = false;  // the format carries a comment (OpenSSH, PPK), even an empty one
 
     PublicKey public_key() const { return {type, key, comment}; }
 };

@@ -1,0 +1,45 @@
+// key2ppk: any private key to a PuTTY .ppk file, byte-identical to puttygen's.
+#include "cli.h"
+#include "error.h"
+#include "fmt_ppk.h"
+#include "kdf_limits.h"
+#include "keyio.h"
+
+#include <botan/system_rng.h>
+
+using namespace keypipe;
+
+int main(int argc, char** argv) {
+    Tool tool("key2ppk", "Convert a private key to a PuTTY .ppk file (PPK v3 unless --ppk-param version=2).\n"
+                         "Reads PKCS#8 (plain or encrypted), PKCS#1, SEC1, legacy encrypted PEM, OpenSSH and PPK keys.");
+    tool.options()
+        ("ppk-param", po::value<std::string>()->value_name("PARAMS"),
+         "puttygen's PPK parameters: version=3,kdf=argon2id,memory=8192,time=100,passes=N,parallelism=1")
+        ("ppk-params", po::value<std::string>()->value_name("PARAMS"), "same as --ppk-param")
+        ("comment,C", po::value<std::string>()->value_name("TEXT"),
+         "key comment (default: the key's own, else imported-openssh-key as puttygen writes)")
+        ("passin", po::value<std::string>()->value_name("SRC"), "passphrase of an encrypted input: pass:, env:, file:, fd:")
+        ("passout", po::value<std::string>()->value_name("SRC"), "encrypt the .ppk (aes256-cbc) with this passphrase")
+        ("allow-costly-kdf", "accept input KDF costs up to 16 times the normal limits");
+    tool.examples({"key2ppk myPrivateKey.key -o myPrivateKey.ppk      # puttygen myPrivateKey.key -o myPrivateKey.ppk",
+                   "key2ppk --passout file:pw.txt id_ed25519 -o id_ed25519.ppk",
+                   "key2ppk --ppk-param version=2 key.pem -o key.ppk   # for PuTTY before 0.75",
+                   "key2ppk --passin env:KEYPASS encrypted-pkcs8.pem -o key.ppk",
+                   "key2ppk -r ~/keys -d ppk/                          # a whole folder, in parallel"});
+    tool.output_extension(".ppk");
+    ppk::Params params;
+    tool.validate([&params](const Args& a) {
+        if (a.has("ppk-param") && a.has("ppk-params")) throw UsageError("give --ppk-param once");
+        params = ppk::parse_params(a.str("ppk-param", a.str("ppk-params")));
+        if (a.has("allow-costly-kdf")) relax_kdf_limits();
+    });
+    return tool.run(argc, argv, [&tool, &params](const Args& args, Input& in, Sink& out) {
+        TrackingPassphrase passin(tool.passphrase(args, "passin"));
+        const PrivateKey key = read_private_key(in.bytes(), passin);
+        out.note_key(key.public_key(), passin.asked());
+        const std::string comment = args.has("comment") ? args.str("comment") : key.has_comment ? key.comment : ppk::imported_comment;
+        SecretBytes pass;
+        if (args.has("passout")) pass = tool.passphrase(args, "passout").get_new("the .ppk file");
+        out.put(ByteView(ppk::write(key, comment, params, ByteView(pass), Botan::system_rng())), Sensitivity::private_key, ".ppk");
+    });
+}

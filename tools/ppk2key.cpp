@@ -1,0 +1,73 @@
+// ppk2key: any private key (PPK, OpenSSH, PKCS#8, PKCS#1, SEC1) to what OpenSSH and openssl
+// read; by default OpenSSH's own format, which `ssh -i` reads for every key type.
+#include "cli.h"
+#include "error.h"
+#include "fmt_openssh.h"
+#include "fmt_pkcs8.h"
+#include "kdf_limits.h"
+#include "keyio.h"
+#include "pem.h"
+#include "ssh.h"
+
+#include <botan/system_rng.h>
+
+using namespace keypipe;
+
+int main(int argc, char** argv) {
+    Tool tool("ppk2key", "Convert a private key (PuTTY .ppk, or any format below) to OpenSSH, PKCS#8 or traditional PEM.");
+    tool.options()
+        ("format", po::value<std::string>()->value_name("openssh|pkcs8|traditional")->default_value("openssh"),
+         "output format: openssh (ssh -i, ssh-keygen), pkcs8 or traditional (PKCS#1 RSA / SEC1 EC)")
+        ("der", "write pkcs8 or traditional as DER instead of PEM")
+        ("public,y", "print the public key as an authorized_keys line instead")
+        ("comment,C", po::value<std::string>()->value_name("TEXT"), "comment for openssh output and -y (default: the key's own)")
+        ("passin", po::value<std::string>()->value_name("SRC"), "passphrase of an encrypted input: pass:, env:, file:, fd:")
+        ("passout", po::value<std::string>()->value_name("SRC"), "encrypt the output (openssh: aes256-ctr + bcrypt; pkcs8: AES-256-CBC + PBKDF2)")
+        ("allow-costly-kdf", "accept input KDF costs up to 16 times the normal limits");
+    tool.examples({"ppk2key key.ppk -o id_ed25519          # puttygen key.ppk -O private-openssh-new -o id_ed25519",
+                   "ppk2key -y key.ppk >> ~/.ssh/authorized_keys   # puttygen key.ppk -O public-openssh",
+                   "ppk2key --format pkcs8 key.ppk -o key.pem",
+                   "ppk2key --passin file:old.txt --passout file:new.txt key.ppk -o id_rsa",
+                   "ppk2key myPrivateKey.key -o id_ed25519  # an Ed25519 PKCS#8 key that OpenSSH cannot read",
+                   "ppk2key -d ssh/ -r putty-keys/"});
+    tool.validate([](const Args& a) {
+        const std::string f = a.str("format");
+        if (f != "openssh" && f != "pkcs8" && f != "traditional") throw UsageError("--format takes openssh, pkcs8 or traditional");
+        if (a.has("der") && f == "openssh") throw UsageError("--der applies to pkcs8 and traditional");
+        if (a.has("public") && (a.has("passout") || a.has("der"))) throw UsageError("-y prints a public key: no --passout or --der");
+        if (a.has("der") && a.has("passout") && f == "traditional")
+            throw UsageError("traditional DER cannot be encrypted (use --format pkcs8)");
+        if (a.has("allow-costly-kdf")) relax_kdf_limits();
+    });
+    return tool.run(argc, argv, [&tool](const Args& args, Input& in, Sink& out) {
+        TrackingPassphrase passin(tool.passphrase(args, "passin"));
+        PrivateKey key = read_private_key(in.bytes(), passin);
+        if (args.has("comment")) key.comment = args.str("comment");
+        out.note_key(key.public_key(), passin.asked());
+        if (args.has("public")) {
+            out.text(ssh::authorized_keys_line(key.public_key(), key.comment), ".pub");
+            return;
+        }
+        SecretBytes pass;
+        if (args.has("passout")) pass = tool.passphrase(args, "passout").get_new("the new key");
+        const std::string format = args.str("format");
+        const bool der = args.has("der");
+        auto& rng = Botan::system_rng();
+        SecretBytes data;
+        if (format == "openssh") {
+            openssh::WriteOptions options;
+            options.passphrase = pass;
+            data = openssh::write(key, options, rng);
+        } else if (format == "pkcs8") {
+            if (pass.empty()) data = der ? pkcs8::write(key) : pem::encode_secret("PRIVATE KEY", ByteView(pkcs8::write(key)));
+            else {
+                const SecretBytes enc = pkcs8::write_encrypted(key, ByteView(pass), rng);
+                data = der ? enc : pem::encode_secret("ENCRYPTED PRIVATE KEY", ByteView(enc));
+            }
+        } else {
+            if (!pass.empty()) data = traditional::write_pem_encrypted(key, ByteView(pass), rng);
+            else data = der ? traditional::write(key) : pem::encode_secret(traditional::label(key), ByteView(traditional::write(key)));
+        }
+        out.put(ByteView(data), Sensitivity::private_key, der ? ".der" : ".key");
+    });
+}
