@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# pem2der, der2pem and sshpubfromcert against openssl and ssh-keygen: the golden files of
+# tests/golden/certs (made by make.sh there) and the live peers on the same inputs.
+set -euo pipefail
+bin=${KEYPIPE_BIN:?set KEYPIPE_BIN to the folder with the built tools}
+golden=${KEYPIPE_TESTS:-$(dirname "$0")/..}/golden/certs
+golden=$(cd "$golden" && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+pass=0 fail=0
+check() { if eval "$2"; then pass=$((pass + 1)); else echo "FAIL $1"; fail=$((fail + 1)); fi; }
+
+certs=(rsa2048 rsa3072 p256 p384 p521 ed25519 nocn v1)
+
+# pem2der: the block's bytes, as openssl x509 -outform der / pkcs8 -topk8 -nocrypt -outform der
+for n in "${certs[@]}"; do
+    check "pem2der $n = golden" '"$bin/pem2der" "$golden/$n.pem" | cmp -s - "$golden/$n.der"'
+    check "pem2der $n = live openssl" '"$bin/pem2der" "$golden/$n.pem" | cmp -s - <(openssl x509 -in "$golden/$n.pem" -outform der)'
+    check "pem2der | der2pem $n = original" '"$bin/pem2der" "$golden/$n.pem" | "$bin/der2pem" | cmp -s - "$golden/$n.pem"'
+done
+for n in rsa2048 p256 p384 p521 ed25519; do
+    check "pem2der PRIVATE KEY $n = openssl pkcs8 -topk8 -nocrypt" \
+        '"$bin/pem2der" --label "PRIVATE KEY" "$golden/$n.key" | cmp -s - <(openssl pkcs8 -topk8 -nocrypt -in "$golden/$n.key" -outform der)'
+done
+check "pem2der finds the certificate after a key" '"$bin/pem2der" "$golden/bundle.pem" | cmp -s - "$golden/rsa2048.der"'
+check "pem2der on a CRLF bundle" '"$bin/pem2der" "$golden/bundle-crlf.pem" | cmp -s - "$golden/rsa2048.der"'
+"$bin/pem2der" --all "$golden/bundle.pem" -d all 2>/dev/null
+check "pem2der --all -d: one file per block" '[[ $(ls all | wc -l) == 3 ]] && cmp -s all/bundle-1.cer "$golden/rsa2048.der" && cmp -s all/bundle-3.cer "$golden/ed25519.der" && [[ $(stat -c %a all/bundle-2.der) == 600 ]]'
+
+# der2pem: the label from the structure, openssl's exact PEM
+pairs=(rsa2048.der:rsa2048.pem ed25519.der:ed25519.pem v1.der:v1.pem rsa2048.pub.der:rsa2048.pub.pem
+       rsa2048.rsapub.der:rsa2048.rsapub.pem rsa2048.p8.der:rsa2048.key ed25519.p8.der:ed25519.key
+       p256.p8enc.der:p256.p8enc.pem rsa2048.pkcs1.der:rsa2048.pkcs1.pem p384.sec1.der:p384.sec1.pem
+       v1.csr.der:v1.csr.pem crl.der:crl.pem)
+for pair in "${pairs[@]}"; do
+    der=${pair%%:*} pem=${pair#*:}
+    check "der2pem $der = $pem" '"$bin/der2pem" "$golden/$der" | cmp -s - "$golden/$pem"'
+done
+"$bin/der2pem" "$golden/rsa2048.p8.der" -o key.pem
+check "der2pem private output is 0600" '[[ $(stat -c %a key.pem) == 600 ]]'
+
+# sshpubfromcert: the line the cloud agent writes, fingerprints and thumbprints
+for n in "${certs[@]}"; do
+    check "sshpubfromcert $n (PEM)" '"$bin/sshpubfromcert" "$golden/$n.pem" | cmp -s - "$golden/$n.authorized_keys"'
+    check "sshpubfromcert $n (DER)" '"$bin/sshpubfromcert" < "$golden/$n.der" | cmp -s - "$golden/$n.authorized_keys"'
+    check "sshpubfromcert --fingerprint $n" '"$bin/sshpubfromcert" --fingerprint "$golden/$n.pem" | cmp -s - "$golden/$n.fp-sha256"'
+    check "sshpubfromcert --fingerprint --hash md5 $n" '"$bin/sshpubfromcert" --fingerprint --hash md5 "$golden/$n.der" | cmp -s - "$golden/$n.fp-md5"'
+    check "sshpubfromcert --thumbprint $n" '[[ $("$bin/sshpubfromcert" --thumbprint "$golden/$n.der") == $(cat "$golden/$n.thumbprint") ]]'
+done
+for n in rsa2048 p256 p384 p521; do  # the pipeline sshpubfromcert replaces, live
+    check "sshpubfromcert $n = live openssl | ssh-keygen -i" \
+        '[[ $("$bin/sshpubfromcert" --comment "" "$golden/$n.pem") == $(openssl x509 -in "$golden/$n.pem" -pubkey -noout | ssh-keygen -i -m PKCS8 -f /dev/stdin) ]]'
+done
+check "sshpubfromcert on a bundle skips the key" '"$bin/sshpubfromcert" "$golden/bundle.pem" | cmp -s - "$golden/bundle.authorized_keys"'
+check "sshpubfromcert on a CRLF bundle" '"$bin/sshpubfromcert" "$golden/bundle-crlf.pem" | cmp -s - "$golden/bundle.authorized_keys"'
+check "sshpubfromcert on several files" '"$bin/sshpubfromcert" "$golden/rsa2048.der" "$golden/ed25519.pem" 2>/dev/null | cmp -s - "$golden/bundle.authorized_keys"'
+check "sshpubfromcert --comment" '[[ $("$bin/sshpubfromcert" --comment admin@vm "$golden/p256.der" | cut -d" " -f3) == admin@vm ]]'
+check "sshpubfromcert on a PUBLIC KEY block" '[[ $("$bin/sshpubfromcert" "$golden/rsa2048.pub.pem") == $(cut -d" " -f1-2 "$golden/rsa2048.authorized_keys") ]]'
+
+# what sshpubfromcert refuses
+openssl req -x509 -nodes -newkey dsa:<(openssl dsaparam 1024 2>/dev/null) -keyout /dev/null -out dsa.pem -subj /CN=dsa 2>/dev/null
+openssl req -x509 -nodes -newkey ed448 -keyout /dev/null -out ed448.pem -subj /CN=ed448 2>/dev/null
+openssl req -x509 -nodes -newkey ec -pkeyopt ec_paramgen_curve:secp256k1 -keyout /dev/null -out k1.pem -subj /CN=k1 2>/dev/null
+for f in dsa:"unsupported key type: DSA" ed448:"unsupported key type: Ed448" k1:"unsupported curve: secp256k1"; do
+    name=${f%%:*} want=${f#*:}
+    set +e; "$bin/sshpubfromcert" "$name.pem" > out.txt 2> err.txt; rc=$?; set -e
+    check "sshpubfromcert refuses $name" '[[ $rc == 1 && ! -s out.txt && $(wc -l < err.txt) == 1 ]] && grep -q "$want" err.txt'
+done
+set +e; "$bin/sshpubfromcert" "$golden/p256.key" 2> err.txt; rc=$?; set -e
+check "sshpubfromcert on a private key only" '[[ $rc == 1 ]] && grep -q "no certificate or public key found" err.txt'
+
+echo "$pass passed, $fail failed"
+[[ $fail == 0 ]]
