@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# key2ppk and ppk2key over the private key corpus of tests/golden/keys (every format
+# openssl, ssh-keygen and puttygen write, plain and encrypted), read back by the peers:
+#   key2ppk  -> puttygen -L gives the expected public key; encrypted PPKs open in puttygen;
+#               byte-identical to puttygen's own PPK for every input puttygen can read
+#   ppk2key  -> ssh-keygen -y (openssh), openssl pkey (pkcs8, traditional, PEM and DER),
+#               encrypted outputs open with the passphrase
+set -euo pipefail
+bin=${KEYPIPE_BIN:?set KEYPIPE_BIN to the folder with the built tools}
+corpus=${KEYPIPE_TESTS:-$(dirname "$0")/..}/golden/keys
+corpus=$(cd "$corpus" && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+pass=0 fail=0
+check() { if eval "$2"; then pass=$((pass + 1)); else echo "FAIL $1"; fail=$((fail + 1)); fi; }
+pw=$corpus/passphrase.txt
+printf 'new-passphrase\n' > new.txt
+two() { cut -d' ' -f1-2; }
+
+for f in "$corpus"/*; do
+    name=$(basename "$f")
+    case $name in *.pub | make.sh | passphrase.txt | VERSIONS) continue ;; esac
+    type=${name%%.*}
+    want=$(two < "$corpus/$type.pub")
+    spki=$(openssl pkey -in "$corpus/$type.p8.pem" -pubout)
+
+    check "ppk2key -y $name" '[[ $("$bin/ppk2key" -y --passin "file:$pw" "$f" | two) == "$want" ]]'
+
+    "$bin/key2ppk" --passin "file:$pw" "$f" -o "$name.ppk"
+    check "key2ppk $name: puttygen reads it" '[[ $(puttygen -L "$name.ppk" | two) == "$want" && $(stat -c %a "$name.ppk") == 600 ]]'
+
+    "$bin/ppk2key" --passin "file:$pw" "$f" -o "$name.key"
+    check "ppk2key $name: ssh-keygen reads it" '[[ $(ssh-keygen -y -f "$name.key" | two) == "$want" ]]'
+
+    "$bin/ppk2key" --format pkcs8 --passin "file:$pw" "$f" -o "$name.p8"
+    check "ppk2key --format pkcs8 $name: openssl reads it" '[[ $(openssl pkey -in "$name.p8" -pubout) == "$spki" ]]'
+    "$bin/ppk2key" --format pkcs8 --der --passin "file:$pw" "$f" -o "$name.p8der"
+    check "ppk2key --format pkcs8 --der $name = openssl pkcs8 -topk8 -nocrypt -outform der" \
+        'cmp -s "$name.p8der" <(openssl pkcs8 -topk8 -nocrypt -in "$corpus/$type.p8.pem" -outform der)'
+    if [[ $type != ed25519 ]]; then
+        "$bin/ppk2key" --format traditional --passin "file:$pw" "$f" -o "$name.trad"
+        check "ppk2key --format traditional $name = openssl pkey -traditional" 'cmp -s "$name.trad" "$corpus/$type.trad.pem"'
+        "$bin/ppk2key" --format traditional --der --passin "file:$pw" "$f" -o "$name.tradder"
+        check "ppk2key --format traditional --der $name = openssl pkey -outform der" 'cmp -s "$name.tradder" "$corpus/$type.trad.der"'
+    fi
+done
+
+# Encrypted outputs open in the peers with the new passphrase.
+for type in rsa ecdsa384 ed25519; do
+    src=$corpus/$type.p8.pem want=$(two < "$corpus/$type.pub")
+    "$bin/key2ppk" --passout file:new.txt "$src" -o "$type.v3enc.ppk"
+    check "key2ppk --passout $type (v3): puttygen opens it" '[[ $(puttygen -L "$type.v3enc.ppk" --old-passphrase new.txt | two) == "$want" ]]'
+    check "key2ppk --passout $type (v3): Argon2id like puttygen" 'grep -qx "Key-Derivation: Argon2id" "$type.v3enc.ppk" && grep -qx "Argon2-Memory: 8192" "$type.v3enc.ppk"'
+    "$bin/key2ppk" --passout file:new.txt --ppk-param version=2 "$src" -o "$type.v2enc.ppk"
+    check "key2ppk --passout $type (v2): puttygen opens it" '[[ $(puttygen -L "$type.v2enc.ppk" --old-passphrase new.txt | two) == "$want" ]]'
+    "$bin/key2ppk" --passout file:new.txt --ppk-param kdf=argon2i,passes=3,memory=4096,parallelism=2 "$src" -o "$type.v3i.ppk"
+    check "key2ppk --ppk-param argon2i $type: puttygen opens it" '[[ $(puttygen -L "$type.v3i.ppk" --old-passphrase new.txt | two) == "$want" ]]'
+    "$bin/ppk2key" --passout file:new.txt "$src" -o "$type.enc.key"
+    check "ppk2key --passout $type: ssh-keygen opens it" '[[ $(ssh-keygen -y -P new-passphrase -f "$type.enc.key" | two) == "$want" ]] && grep -q "^b3BlbnNzaC1rZXktdjEAAAAACmFlczI1Ni1jdHIAAAAGYmNyeXB0" "$type.enc.key"'
+    "$bin/ppk2key" --format pkcs8 --passout file:new.txt "$src" -o "$type.enc.p8"
+    check "ppk2key --format pkcs8 --passout $type: openssl opens it" '[[ $(openssl pkey -in "$type.enc.p8" -passin pass:new-passphrase -pubout) == $(openssl pkey -in "$src" -pubout) ]]'
+    if [[ $type != ed25519 ]]; then
+        "$bin/ppk2key" --format traditional --passout file:new.txt "$src" -o "$type.enc.trad"
+        check "ppk2key --format traditional --passout $type: openssl and puttygen open it" \
+            'openssl pkey -in "$type.enc.trad" -passin pass:new-passphrase -noout && [[ $(puttygen -L "$type.enc.trad" --old-passphrase new.txt | two) == "$want" ]]'
+    fi
+done
+
+# Byte-identical to puttygen's unencrypted PPK for every input puttygen itself reads.
+for f in "$corpus"/*.trad.pem "$corpus"/*.openssh "$corpus"/*.trad-aes128.pem "$corpus"/*.trad-des3.pem "$corpus"/*.sshkeygen-pem-enc "$corpus"/*.putty-enc.ppk; do
+    name=$(basename "$f")
+    for v in 2 3; do
+        reencrypt=()
+        [[ $name == *.ppk ]] && reencrypt=(--reencrypt)  # puttygen refuses a same-format "conversion" otherwise
+        puttygen "$f" --old-passphrase "$pw" --new-passphrase /dev/null "${reencrypt[@]}" -O private -o "ref-$name-$v.ppk" --ppk-param "version=$v"
+        "$bin/key2ppk" --passin "file:$pw" --ppk-param "version=$v" "$f" -o "ours-$name-$v.ppk"
+        check "key2ppk $name v$v = puttygen byte for byte" 'cmp -s "ours-$name-$v.ppk" "ref-$name-$v.ppk"'
+    done
+done
+
+# Wrong passphrases: one clear line, exit 1, nothing written.
+printf 'wrong\n' > wrong.txt
+for name in rsa.p8-aes256.pem ecdsa256.trad-aes256.pem ed25519.openssh-enc rsa.putty-enc.ppk ecdsa384.p8-scrypt.pem; do
+    set +e; "$bin/key2ppk" --passin file:wrong.txt "$corpus/$name" -o "wrong-$name.ppk" 2> err.txt; rc=$?; set -e
+    check "wrong passphrase: $name" '[[ $rc == 1 && $(wc -l < err.txt) == 1 && ! -e "wrong-$name.ppk" ]] && grep -q "wrong passphrase" err.txt'
+done
+
+echo "$pass passed, $fail failed"
+[[ $fail == 0 ]]
