@@ -315,12 +315,15 @@ SecretBytes write(const PrivateKey& key, const std::string& comment, const Param
     SecretWriter priv;
     if (key.type == KeyType::rsa) {
         const auto& rsa = dynamic_cast<const Botan::RSA_PrivateKey&>(*key.key);
-        Botan::BigInt p = rsa.get_p(), q = rsa.get_q();
-        if (p < q) std::swap(p, q);  // puttygen writes the larger prime first
+        // puttygen writes the larger prime first and iqmp = q^-1 mod p for that order;
+        // Botan's get_c() is that value already unless the primes need swapping.
+        const bool swap = rsa.get_p() < rsa.get_q();
+        const Botan::BigInt& p = swap ? rsa.get_q() : rsa.get_p();
+        const Botan::BigInt& q = swap ? rsa.get_p() : rsa.get_q();
         priv.mpint(rsa.get_d());
         priv.mpint(p);
         priv.mpint(q);
-        priv.mpint(Botan::inverse_mod(q, p));
+        priv.mpint(swap ? Botan::inverse_mod(q, p) : rsa.get_c());
     } else if (key.type == KeyType::ed25519) {
         const auto& sk = dynamic_cast<const Botan::Ed25519_PrivateKey&>(*key.key).get_private_key();
         priv.string(ByteView(sk.data(), 32));

@@ -52,11 +52,6 @@ void write_all(int fd, ByteView data, const std::string& name) {
 
 [[noreturn]] void exists(const std::string& path) { throw Error(path, "file exists (use -f to replace it)"); }
 
-void sync_dir(const std::string& dir) {
-    Fd d(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (d.get() >= 0) ::fsync(d.get());
-}
-
 // A named temporary file for filesystems without O_TMPFILE; removed unless kept.
 class NamedTemp {
 public:
@@ -95,7 +90,12 @@ void place(const std::string& from, const std::string& path, bool force) {
 
 }  // namespace
 
-void write_file_atomic(const std::string& path, ByteView data, Sensitivity s, bool force) {
+void sync_directory(const std::string& dir) {
+    Fd d(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (d.get() >= 0) ::fsync(d.get());
+}
+
+void write_file_atomic(const std::string& path, ByteView data, Sensitivity s, bool force, bool sync_dir) {
     const mode_t mode = s == Sensitivity::private_key ? 0600 : 0666;  // public files: umask applies
     const std::string dir = parent_dir(path);
     struct stat st {};
@@ -109,7 +109,7 @@ void write_file_atomic(const std::string& path, ByteView data, Sensitivity s, bo
     if (tmp.get() >= 0) {
         if (s == Sensitivity::private_key) ::fchmod(tmp.get(), 0600);  // whatever the umask
         write_all(tmp.get(), data, path);
-        if (::fsync(tmp.get()) != 0) throw Error(path, "fsync failed: " + errno_text(errno));
+        if (::fdatasync(tmp.get()) != 0) throw Error(path, "fsync failed: " + errno_text(errno));
         const std::string proc = "/proc/self/fd/" + std::to_string(tmp.get());
         if (!force) {
             if (::linkat(AT_FDCWD, proc.c_str(), AT_FDCWD, path.c_str(), AT_SYMLINK_FOLLOW) != 0) {
@@ -135,10 +135,10 @@ void write_file_atomic(const std::string& path, ByteView data, Sensitivity s, bo
         NamedTemp t(dir, path, mode);
         if (s == Sensitivity::private_key) ::fchmod(t.fd(), 0600);
         write_all(t.fd(), data, path);
-        if (::fsync(t.fd()) != 0) throw Error(path, "fsync failed: " + errno_text(errno));
+        if (::fdatasync(t.fd()) != 0) throw Error(path, "fsync failed: " + errno_text(errno));
         place(t.name(), path, force);
     }
-    sync_dir(dir);
+    if (sync_dir) sync_directory(dir);
 }
 
 void write_stdout(ByteView data, Sensitivity s) {

@@ -15,7 +15,12 @@ enum class Sensitivity { public_data, private_key };
 
 // Writes `data` to `path` as described above. Throws Error(path, ...) when the file
 // exists and !force ("file exists (use -f to replace it)"), or on any I/O failure.
-void write_file_atomic(const std::string& path, ByteView data, Sensitivity s, bool force);
+// With sync_dir false the caller promises to fsync the folder itself later (a batch
+// does it once per folder instead of once per file).
+void write_file_atomic(const std::string& path, ByteView data, Sensitivity s, bool force, bool sync_dir = true);
+
+// fsyncs a folder, so that the names linked into it are durable.
+void sync_directory(const std::string& dir);
 
 // Writes all of `data` to stdout. A private key is refused when stdout is a terminal.
 void write_stdout(ByteView data, Sensitivity s);
