@@ -196,9 +196,9 @@ std::string oid_string(ByteView value) {
 
 Reader::Reader(ByteView der, std::string what) : what_(std::move(what)) {
     const Element top = read_element(der, what_);
+    if (top.tag != tag_sequence) throw Error(what_ + ": not a DER SEQUENCE");
     if (top.whole.size() != der.size())
         fail("end", std::to_string(der.size() - top.whole.size()) + " bytes after the structure");
-    if (top.tag != tag_sequence) throw Error(what_ + ": not a DER SEQUENCE");
     kids_ = children(top, what_);
 }
 

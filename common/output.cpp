@@ -101,6 +101,16 @@ void write_file_atomic(const std::string& path, ByteView data, Sensitivity s, bo
     struct stat st {};
     if (::stat(path.c_str(), &st) == 0) {
         if (S_ISDIR(st.st_mode)) throw Error(path, "is a directory");
+        // A device or pipe (-o /dev/null, -o /dev/stdout, a FIFO) is written to, never
+        // replaced: renaming over /dev/null would put a regular file in its place.
+        if (!S_ISREG(st.st_mode)) {
+            Fd out(::open(path.c_str(), O_WRONLY | O_NOCTTY | O_CLOEXEC));
+            if (out.get() < 0) throw Error(path, "cannot open: " + errno_text(errno));
+            if (s == Sensitivity::private_key && ::isatty(out.get()))
+                throw Error(path, "refusing to write a private key to a terminal");
+            write_all(out.get(), data, path);
+            return;
+        }
         if (!force) exists(path);
     }
     Fd tmp(::open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, mode));

@@ -33,6 +33,19 @@ check refuses_existing_file_says_so 'grep -qx "pem2der: existing.der: file exist
 "$bin/pem2der" -f cert.pem -o existing.der
 check force_replaces 'cmp -s existing.der cert.der'
 
+# devices are written to, never replaced (renaming over /dev/null would replace it)
+# (on a private copy of /dev/null: a regression must not break the machine's own)
+if mknod null c 1 3 2>/dev/null; then
+    "$bin/pem2der" cert.pem -o null
+    "$bin/pem2der" -f --label 'PRIVATE KEY' key.pem -o null
+    check device_output_is_written_not_replaced '[[ -c null ]]'
+fi
+mkfifo fifo
+(cat fifo > from-fifo.der &)
+"$bin/pem2der" cert.pem -o fifo
+sleep 0.2
+check fifo_output_is_written_not_replaced '[[ -p fifo ]] && cmp -s from-fifo.der cert.der'
+
 # no_file_left_on_failure
 printf 'garbage' > garbage.pem
 set +e; "$bin/pem2der" garbage.pem -o left.der 2> err.txt; rc=$?; set -e

@@ -23,7 +23,7 @@ for i in $(seq 1 70); do ssh-keygen -q -t ed25519 -N '' -C "ed$i" -f "keys/team/
 for i in $(seq 1 70); do openssl genpkey -algorithm ED25519 -out "keys/edp8-$i.pem" 2>/dev/null; done
 for i in $(seq 1 60); do openssl req -x509 -nodes -newkey ed25519 -keyout /dev/null -out "certs/c$i.pem" -subj "/CN=vm$i" 2>/dev/null; done
 printf 'not a key\n' > keys/broken1.pem
-head -c 300 keys/ec1.pem > keys/team/broken2.pem
+head -c 100 keys/ec1.pem > keys/team/broken2.pem
 printf -- '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n' > keys/broken3.pem
 cp keys/ec1.pem keys/.hidden.pem
 ln -s ../keys/ec2.pem keys/link.pem
@@ -96,7 +96,8 @@ PY
     printf 'batch-pass\n' > pw.txt
     for sig in INT KILL; do
         rm -rf "killed-$sig"
-        "$bin/key2ppk" -r keys -d "killed-$sig" -j 2 --passout file:pw.txt --ppk-param passes=13 2>/dev/null &
+        # (a background job of a script starts with SIGINT ignored: restore the default)
+        env --default-signal=INT "$bin/key2ppk" -r keys -d "killed-$sig" -j 2 --passout file:pw.txt --ppk-param passes=13 2>/dev/null &
         pid=$!
         sleep 1.5
         kill -s "$sig" "$pid" 2>/dev/null || true
