@@ -77,7 +77,9 @@ PublicKey public_key_from_pkcs1(ByteView der) {
     if (n.bits() > max_rsa_bits)
         throw Error("RSA key of " + std::to_string(n.bits()) + " bits is larger than the " + std::to_string(max_rsa_bits) + "-bit limit");
     if (e < 3 || e.is_even() || n < 3) throw Error("RSA public key: invalid modulus or exponent");
-    return make_public_key(std::make_unique<Botan::RSA_PublicKey>(n, e), "");
+    return make_public_key(translate_errors("RSA public key: invalid modulus or exponent",
+                                            [&] { return std::make_unique<Botan::RSA_PublicKey>(n, e); }),
+                           "");
 }
 
 PublicKey public_key_from_spki(ByteView spki) {
