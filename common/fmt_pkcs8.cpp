@@ -35,6 +35,11 @@ constexpr const char* oid_ed25519 = "1.3.101.112";
 constexpr const char* oid_pbes2 = "1.2.840.113549.1.5.13";
 constexpr const char* oid_pbkdf2 = "1.2.840.113549.1.5.12";
 constexpr const char* oid_scrypt = "1.3.6.1.4.1.11591.4.11";
+// What openssl pkcs8 -topk8 -v2 and the other peers write (formats.md §2.5).
+const std::string pbes2_ciphers[] = {"2.16.840.1.101.3.4.1.2", "2.16.840.1.101.3.4.1.22", "2.16.840.1.101.3.4.1.42",
+                                     "1.2.840.113549.3.7"};
+const std::string pbkdf2_prfs[] = {"1.2.840.113549.2.7", "1.2.840.113549.2.8", "1.2.840.113549.2.9",
+                                   "1.2.840.113549.2.10", "1.2.840.113549.2.11"};
 
 struct NamedOid {
     const char* oid;
@@ -115,7 +120,8 @@ PrivateKey read_rsa_private_key(ByteView der, const char* what) {
     der::Reader r(der, what);
     const long version = r.small_integer("version");
     if (version != 0 && version != 1) r.fail("version", "must be 0");
-    const Botan::BigInt n = r.integer("modulus");
+    // Read up to 4x the limit so that an oversized key is named as such, not as a bad INTEGER.
+    const Botan::BigInt n = r.integer("modulus", 4 * max_rsa_bits);
     if (n.bits() > max_rsa_bits)
         r.fail("modulus", "RSA key of " + std::to_string(n.bits()) + " bits is larger than the " +
                               std::to_string(max_rsa_bits) + "-bit limit");
@@ -193,6 +199,19 @@ void check_pbes2_cost(ByteView params_der) {
     } else {
         throw Error("unsupported PBES2 key derivation " + kdf_oid + " (PBKDF2 and scrypt are supported)");
     }
+    if (kdf_oid == oid_pbkdf2 && !kdf_params.at_end()) {  // keyLength and prf are optional
+        if (kdf_params.next_is(der::tag_integer)) kdf_params.integer("keyLength", 16);
+        if (!kdf_params.at_end()) {
+            der::Reader prf = kdf_params.sequence("prf");
+            const std::string prf_oid = prf.oid("prf");
+            if (std::find(std::begin(pbkdf2_prfs), std::end(pbkdf2_prfs), prf_oid) == std::end(pbkdf2_prfs))
+                throw Error("unsupported PBKDF2 PRF " + prf_oid + " (HMAC with SHA-1 or SHA-2 is supported)");
+        }
+    }
+    der::Reader scheme = params.sequence("encryptionScheme");
+    const std::string cipher_oid = scheme.oid("encryptionScheme");
+    if (std::find(std::begin(pbes2_ciphers), std::end(pbes2_ciphers), cipher_oid) == std::end(pbes2_ciphers))
+        throw Error("unsupported PBES2 cipher " + cipher_oid + " (AES-CBC and DES-EDE3-CBC are supported)");
 }
 
 }  // namespace
@@ -249,8 +268,6 @@ PrivateKey pkcs8::read_encrypted(ByteView der, PassphraseSource& pass) {
         });
     } catch (const Botan::Decoding_Error&) {
         throw Error("wrong passphrase");
-    } catch (const Botan::Lookup_Error&) {
-        throw Error("unsupported PBES2 cipher or PRF");
     } catch (const Botan::Exception&) {
         throw Error("wrong passphrase");
     }
