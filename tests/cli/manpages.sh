@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Every tool has a man page and a bash completion (generated at build time from its
+# --help) that list every option its --help lists. The options are taken from --help here
+# by a plain grep, independently of the generator, so a generator that drops one fails.
+set -euo pipefail
+bin=${KEYPIPE_BIN:?set KEYPIPE_BIN to the folder with the built tools}
+build=$(cd "$bin/.." && pwd)
+pass=0 fail=0
+check() { if eval "$2"; then pass=$((pass + 1)); else echo "FAIL $1"; fail=$((fail + 1)); fi; }
+tools=(genkeycert pem2der der2pem sshpubfromcert key2ppk ppk2key)
+for tool in "${tools[@]}"; do
+    check "$tool is built" '[[ -x $bin/$tool ]]'
+    [[ -x $bin/$tool ]] || continue
+    man=$build/man/$tool.1 completion=$build/completion/$tool
+    check "$tool has a man page" '[[ -s $man ]]'
+    check "$tool has a completion" '[[ -s $completion ]]'
+    check "$tool man page renders" 'man -l "$man" >/dev/null 2>&1 || ! command -v man >/dev/null'
+    # Options: "  -x [ --long ]" or "  --long" at the start of a help line, before Examples.
+    mapfile -t opts < <("$bin/$tool" --help | sed '/^Examples:/,$d' | grep -oE '^  (-[a-zA-Z] \[ )?--[a-z][a-z0-9-]*' | grep -oE -- '--[a-z][a-z0-9-]*')
+    check "$tool --help lists options" '(( ${#opts[@]} >= 5 ))'
+    for o in "${opts[@]}"; do
+        check "$tool man page lists $o" 'grep -q -- "\\\\fB${o//-/\\\\-}\\\\fR" "$man"'
+        check "$tool completion offers $o" 'grep -qE -- "[ \"]$o[ \"]" "$completion"'
+    done
+    while read -r short; do
+        check "$tool man page lists $short" 'grep -q -- "\\\\fB\\\\-${short#-}\\\\fR" "$man"'
+        check "$tool completion offers $short" 'grep -qE -- "[ \"]$short[ \"]" "$completion"'
+    done < <("$bin/$tool" --help | grep -oE '^  -[a-zA-Z] \[' | grep -oE -- '-[a-zA-Z]')
+done
+echo "$pass passed, $fail failed"
+[[ $fail == 0 ]]
