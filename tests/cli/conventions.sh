@@ -2,12 +2,8 @@
 # The conventions every tool follows: --help (usage and examples, exit 0), --version
 # ("TOOL (keypipe) X.Y.Z", exit 0), and a usage error (exit 2, one stderr line "TOOL: ...").
 set -euo pipefail
-bin=${KEYPIPE_BIN:?set KEYPIPE_BIN to the folder with the built tools}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-pass=0 fail=0
-check() { if eval "$2"; then pass=$((pass + 1)); else echo "FAIL $1"; fail=$((fail + 1)); fi; }
+# shellcheck source=tests/testlib.sh
+source "$(dirname "$0")/../testlib.sh"
 for tool in genkeycert pem2der der2pem sshpubfromcert key2ppk ppk2key; do
     [[ -x $bin/$tool ]] || { check "$tool is built" false; continue; }
     help=$("$bin/$tool" --help)
@@ -17,5 +13,4 @@ for tool in genkeycert pem2der der2pem sshpubfromcert key2ppk ppk2key; do
     set +e; "$bin/$tool" --no-such-option > out.txt 2> err.txt; rc=$?; set -e
     check "$tool unknown option: exit 2, one line" '[[ $rc == 2 && ! -s out.txt && $(wc -l < err.txt) == 1 ]] && grep -q "^$tool: " err.txt'
 done
-echo "$pass passed, $fail failed"
-[[ $fail == 0 ]]
+finish

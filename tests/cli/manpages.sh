@@ -3,10 +3,9 @@
 # --help) that list every option its --help lists. The options are taken from --help here
 # by a plain grep, independently of the generator, so a generator that drops one fails.
 set -euo pipefail
-bin=${KEYPIPE_BIN:?set KEYPIPE_BIN to the folder with the built tools}
+# shellcheck source=tests/testlib.sh
+source "$(dirname "$0")/../testlib.sh"
 build=$(cd "$bin/.." && pwd)
-pass=0 fail=0
-check() { if eval "$2"; then pass=$((pass + 1)); else echo "FAIL $1"; fail=$((fail + 1)); fi; }
 tools=(genkeycert pem2der der2pem sshpubfromcert key2ppk ppk2key)
 for tool in "${tools[@]}"; do
     check "$tool is built" '[[ -x $bin/$tool ]]'
@@ -27,5 +26,4 @@ for tool in "${tools[@]}"; do
         check "$tool completion offers $short" 'grep -qE -- "[ \"]$short[ \"]" "$completion"'
     done < <("$bin/$tool" --help | grep -oE '^  -[a-zA-Z] \[' | grep -oE -- '-[a-zA-Z]')
 done
-echo "$pass passed, $fail failed"
-[[ $fail == 0 ]]
+finish

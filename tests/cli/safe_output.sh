@@ -5,14 +5,8 @@
 # terminal, and a needed passphrase with no terminal is a clear error, never a hang.
 # Run by CTest with KEYPIPE_BIN set; stand-alone: KEYPIPE_BIN=build/bin bash tests/cli/safe_output.sh
 set -euo pipefail
-bin=${KEYPIPE_BIN:?set KEYPIPE_BIN to the folder with the built tools}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-pass=0 fail=0
-ok() { echo "ok   $1"; pass=$((pass + 1)); }
-bad() { echo "FAIL $1"; fail=$((fail + 1)); }
-check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
+# shellcheck source=tests/testlib.sh
+source "$(dirname "$0")/../testlib.sh"
 
 openssl req -x509 -nodes -newkey rsa:2048 -keyout key.pem -out cert.pem -subj /CN=t -days 2 2>/dev/null
 
@@ -79,5 +73,4 @@ check usage_error_exit_2 '[[ $rc == 2 && $(wc -l < err.txt) == 1 ]]'
 set +e; "$bin/pem2der" -o a -d b cert.pem 2> err.txt; rc=$?; set -e
 check o_and_d_conflict '[[ $rc == 2 ]]'
 
-echo "$pass passed, $fail failed"
-[[ $fail == 0 ]]
+finish

@@ -5,15 +5,11 @@
 #   a PPK made by puttygen -> ppk2key -> ssh -i
 # and a key that is not in authorized_keys is refused (by ssh and by plink).
 set -euo pipefail
-bin=${KEYPIPE_BIN:?set KEYPIPE_BIN to the folder with the built tools}
-# shellcheck source=tests/e2e/lib.sh
-source "$(dirname "$0")/lib.sh"
-work=$(mktemp -d)
+# shellcheck source=tests/testlib.sh
+source "$(dirname "$0")/../testlib.sh"
+# shellcheck source=tests/sshd.sh
+source "$tests_dir/sshd.sh"
 cleanup() { stop_sshd; rm -rf "$work"; }
-trap cleanup EXIT
-cd "$work"
-pass=0 fail=0
-check() { if eval "$2"; then echo "ok   $1"; pass=$((pass + 1)); else echo "FAIL $1"; fail=$((fail + 1)); fi; }
 
 start_sshd "$work/sshd"
 trap cleanup EXIT
@@ -57,5 +53,4 @@ check "ed25519 PKCS#8 converted by ppk2key logs in" '[[ $(ssh_login azure-openss
 check "a key not in authorized_keys is refused by sshd (ssh)" '! ssh_login stranger.key true 2>/dev/null'
 check "a key not in authorized_keys is refused by sshd (plink)" '! plink_login stranger.ppk true >/dev/null 2>&1'
 
-echo "$pass passed, $fail failed"
-[[ $fail == 0 ]]
+finish

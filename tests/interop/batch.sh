@@ -5,12 +5,8 @@
 # output for -j 1 and -j 8, and that killing a batch leaves no partial file.
 # Run by CTest with KEYPIPE_BIN set; stand-alone: KEYPIPE_BIN=build/bin bash tests/interop/batch.sh
 set -euo pipefail
-bin=${KEYPIPE_BIN:?set KEYPIPE_BIN to the folder with the built tools}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-pass=0 fail=0
-check() { if eval "$2"; then echo "ok   $1"; pass=$((pass + 1)); else echo "FAIL $1"; fail=$((fail + 1)); fi; }
+# shellcheck source=tests/testlib.sh
+source "$(dirname "$0")/../testlib.sh"
 
 # --- the corpus: 40 RSA (PKCS#1 and PKCS#8), 120 EC, 140 Ed25519 keys, 60 certificates,
 # nested folders, a hidden file, a symlink, and 3 broken files.
@@ -119,5 +115,4 @@ if [[ -x $bin/ppk2key ]]; then
     check ppk2key_batch_writes_key_files '[[ -f ossh/ed3.key && $(stat -c %a ossh/ed3.key) == 600 ]] && ssh-keygen -y -f ossh/ed3.key >/dev/null'
 fi
 
-echo "$pass passed, $fail failed"
-[[ $fail == 0 ]]
+finish

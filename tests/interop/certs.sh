@@ -2,14 +2,9 @@
 # pem2der, der2pem and sshpubfromcert against openssl and ssh-keygen: the golden files of
 # tests/golden/certs (made by make.sh there) and the live peers on the same inputs.
 set -euo pipefail
-bin=${KEYPIPE_BIN:?set KEYPIPE_BIN to the folder with the built tools}
-golden=${KEYPIPE_TESTS:-$(dirname "$0")/..}/golden/certs
-golden=$(cd "$golden" && pwd)
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-pass=0 fail=0
-check() { if eval "$2"; then pass=$((pass + 1)); else echo "FAIL $1"; fail=$((fail + 1)); fi; }
+# shellcheck source=tests/testlib.sh
+source "$(dirname "$0")/../testlib.sh"
+golden=$tests_dir/golden/certs
 
 certs=(rsa2048 rsa3072 p256 p384 p521 ed25519 nocn v1)
 
@@ -70,5 +65,4 @@ done
 set +e; "$bin/sshpubfromcert" "$golden/p256.key" 2> err.txt; rc=$?; set -e
 check "sshpubfromcert on a private key only" '[[ $rc == 1 ]] && grep -q "no certificate or public key found" err.txt'
 
-echo "$pass passed, $fail failed"
-[[ $fail == 0 ]]
+finish

@@ -5,12 +5,8 @@
 # openssl verify accepts it, ssh-keygen -y reads the key (but OpenSSH 9.2 cannot read
 # Ed25519 PKCS#8), and the output file rules hold.
 set -euo pipefail
-bin=${KEYPIPE_BIN:?set KEYPIPE_BIN to the folder with the built tools}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-pass=0 fail=0
-check() { if eval "$2"; then pass=$((pass + 1)); else echo "FAIL $1"; fail=$((fail + 1)); fi; }
+# shellcheck source=tests/testlib.sh
+source "$(dirname "$0")/../testlib.sh"
 printf 'gen-passphrase\n' > pw.txt
 
 for spec in rsa: rsa:3072 ecdsa: ecdsa:384 ecdsa:521 ed25519:; do
@@ -75,5 +71,4 @@ for bad in "--type dsa" "--bits 1024" "--type ecdsa --bits 300" "--type ed25519 
     check "usage error: $bad" '[[ $rc == 2 && $(wc -l < err.txt) == 1 ]]'
 done
 
-echo "$pass passed, $fail failed"
-[[ $fail == 0 ]]
+finish

@@ -6,14 +6,9 @@
 #   ppk2key  -> ssh-keygen -y (openssh), openssl pkey (pkcs8, traditional, PEM and DER),
 #               encrypted outputs open with the passphrase
 set -euo pipefail
-bin=${KEYPIPE_BIN:?set KEYPIPE_BIN to the folder with the built tools}
-corpus=${KEYPIPE_TESTS:-$(dirname "$0")/..}/golden/keys
-corpus=$(cd "$corpus" && pwd)
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-pass=0 fail=0
-check() { if eval "$2"; then pass=$((pass + 1)); else echo "FAIL $1"; fail=$((fail + 1)); fi; }
+# shellcheck source=tests/testlib.sh
+source "$(dirname "$0")/../testlib.sh"
+corpus=$tests_dir/golden/keys
 pw=$corpus/passphrase.txt
 printf 'new-passphrase\n' > new.txt
 two() { cut -d' ' -f1-2; }
@@ -86,5 +81,4 @@ for name in rsa.p8-aes256.pem ecdsa256.trad-aes256.pem ed25519.openssh-enc rsa.p
     check "wrong passphrase: $name" '[[ $rc == 1 && $(wc -l < err.txt) == 1 && ! -e "wrong-$name.ppk" ]] && grep -q "wrong passphrase" err.txt'
 done
 
-echo "$pass passed, $fail failed"
-[[ $fail == 0 ]]
+finish

@@ -3,6 +3,7 @@
 #include "objects.h"
 #include "pem.h"
 #include "ssh.h"
+#include "test_util.h"
 
 #include <botan/ecdsa.h>
 #include <botan/hex.h>
@@ -12,20 +13,13 @@
 #include <boost/test/unit_test.hpp>
 
 using namespace keypipe;
+using keypipe::test::error_of;
 
 namespace {
 const std::string ed25519_pkcs8 = "302e020100300506032b657004220420000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
 
 PrivateKey ec_key(const char* curve) {
     return make_private_key(std::make_unique<Botan::ECDSA_PrivateKey>(Botan::system_rng(), Botan::EC_Group(curve)), "", "t");
-}
-std::string error_of(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return "no error";
 }
 }  // namespace
 

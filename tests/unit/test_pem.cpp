@@ -1,5 +1,6 @@
 #include "error.h"
 #include "pem.h"
+#include "test_util.h"
 
 #include <boost/test/unit_test.hpp>
 
@@ -9,12 +10,7 @@ namespace {
 std::vector<pem::Block> decode(std::string_view text) { return pem::decode_all(ByteView(text)); }
 std::string body(const pem::Block& b) { return std::string(b.body.begin(), b.body.end()); }
 std::string error_of(std::string_view text) {
-    try {
-        decode(text);
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return "no error";
+    return test::error_of([&] { decode(text); });
 }
 }  // namespace
 
