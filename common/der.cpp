@@ -97,15 +97,6 @@ void check_single_element(ByteView data, const std::string& what) {
     check_recursive(top, what, 0);
 }
 
-bool looks_like_der(ByteView data) {
-    if (data.size() < 2 || (data[0] != tag_sequence && data[0] != tag_oid)) return false;
-    try {
-        return read_element(data).whole.size() == data.size();
-    } catch (const Error&) {
-        return false;
-    }
-}
-
 std::string detect_label(ByteView data) {
     const Element first = read_element(data);
     if (first.whole.size() != data.size()) {
@@ -158,19 +149,6 @@ std::string detect_label(ByteView data) {
             throw Error("DER: a PKCS#12 file has no PEM form (use openssl pkcs12 to extract its contents)");
     }
     throw Error("DER: unrecognised structure (not a certificate, key, request or CRL)");
-}
-
-Bytes header(uint8_t tag, size_t length) {
-    Bytes out{tag};
-    if (length < 0x80) {
-        out.push_back(static_cast<uint8_t>(length));
-    } else {
-        Bytes len;
-        for (size_t v = length; v; v >>= 8) len.insert(len.begin(), static_cast<uint8_t>(v & 0xff));
-        out.push_back(static_cast<uint8_t>(0x80 | len.size()));
-        append(out, len);
-    }
-    return out;
 }
 
 std::string oid_string(ByteView value) {

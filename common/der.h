@@ -36,16 +36,9 @@ std::vector<Element> children(const Element& e, const std::string& what = "DER")
 // to max_depth (constructed children must tile their parent exactly).
 void check_single_element(ByteView data, const std::string& what = "DER");
 
-// True when `data` starts like DER (SEQUENCE or OID tag with a length that covers
-// exactly the input). Cheap; never throws.
-bool looks_like_der(ByteView data);
-
 // The PEM label for a DER object, by the table of formats.md §2.8; throws Error when
 // the structure is not one we know. Trailing bytes after a certificate are refused.
 std::string detect_label(ByteView data);
-
-// Encodes a tag and length header for `length` content bytes.
-Bytes header(uint8_t tag, size_t length);
 
 // Dotted form of an OID's content octets ("1.2.840.113549.1.1.1"); Error if malformed.
 std::string oid_string(ByteView value);

@@ -160,10 +160,6 @@ PrivateKey read_private_fields(Cursor& c, const char* what) {
 
 }  // namespace
 
-bool sniff(ByteView input) {
-    return input.as_string().find("-----BEGIN OPENSSH PRIVATE KEY-----") != std::string_view::npos;
-}
-
 PrivateKey read(ByteView input, PassphraseSource& pass) {
     for (const auto& block : pem::decode_all(input))
         if (block.label == label) return read_binary(ByteView(block.body), pass);

@@ -11,9 +11,6 @@
 
 namespace keypipe::openssh {
 
-// True when the input holds an "-----BEGIN OPENSSH PRIVATE KEY-----" block. Never throws.
-bool sniff(ByteView input);
-
 // Reads the first OPENSSH PRIVATE KEY block of `input` (PEM text; tolerant of CRLF, text
 // around the block, any width). Asks `pass` only when the key is encrypted. Ciphers: none,
 // aes128/192/256-ctr, aes128/192/256-cbc, aes128/256-gcm@openssh.com,

@@ -14,15 +14,15 @@ namespace {
 
 struct TypeInfo {
     KeyType type;
-    std::string_view ssh, curve, display, family, oid;
+    std::string_view ssh, curve, display, oid;
 };
 
 constexpr TypeInfo types[] = {
-    {KeyType::rsa, "ssh-rsa", "", "RSA", "rsa", ""},
-    {KeyType::ecdsa_p256, "ecdsa-sha2-nistp256", "nistp256", "ECDSA", "ecdsa", "1.2.840.10045.3.1.7"},
-    {KeyType::ecdsa_p384, "ecdsa-sha2-nistp384", "nistp384", "ECDSA", "ecdsa", "1.3.132.0.34"},
-    {KeyType::ecdsa_p521, "ecdsa-sha2-nistp521", "nistp521", "ECDSA", "ecdsa", "1.3.132.0.35"},
-    {KeyType::ed25519, "ssh-ed25519", "", "ED25519", "ed25519", ""},
+    {KeyType::rsa, "ssh-rsa", "", "RSA", ""},
+    {KeyType::ecdsa_p256, "ecdsa-sha2-nistp256", "nistp256", "ECDSA", "1.2.840.10045.3.1.7"},
+    {KeyType::ecdsa_p384, "ecdsa-sha2-nistp384", "nistp384", "ECDSA", "1.3.132.0.34"},
+    {KeyType::ecdsa_p521, "ecdsa-sha2-nistp521", "nistp521", "ECDSA", "1.3.132.0.35"},
+    {KeyType::ed25519, "ssh-ed25519", "", "ED25519", ""},
 };
 
 const TypeInfo& info(KeyType t) { return types[static_cast<size_t>(t)]; }
@@ -64,7 +64,6 @@ void check_ecdsa(const Botan::ECDSA_PrivateKey& k, const std::string& what) {
 std::string_view ssh_name(KeyType t) { return info(t).ssh; }
 std::string_view ssh_curve_name(KeyType t) { return info(t).curve; }
 std::string_view display_name(KeyType t) { return info(t).display; }
-std::string_view family_name(KeyType t) { return info(t).family; }
 
 KeyType key_type_from_ssh_name(std::string_view name) {
     for (const auto& t : types)

@@ -20,8 +20,6 @@ std::string_view ssh_name(KeyType t);
 std::string_view ssh_curve_name(KeyType t);
 // "RSA", "ECDSA", "ED25519": what ssh-keygen -l prints in parentheses
 std::string_view display_name(KeyType t);
-// Lowercase family for default comments and file names: "rsa", "ecdsa", "ed25519"
-std::string_view family_name(KeyType t);
 // The inverse of ssh_name; throws Error("unsupported key type: NAME").
 KeyType key_type_from_ssh_name(std::string_view name);
 

@@ -79,10 +79,4 @@ BOOST_AUTO_TEST_CASE(oid_strings) {
     BOOST_CHECK_THROW(der::oid_string(ByteView(Botan::hex_decode("2a86"))), Error);
 }
 
-BOOST_AUTO_TEST_CASE(headers_are_minimal) {
-    BOOST_TEST(Botan::hex_encode(der::header(0x30, 5), false) == "3005");
-    BOOST_TEST(Botan::hex_encode(der::header(0x30, 0x80), false) == "308180");
-    BOOST_TEST(Botan::hex_encode(der::header(0x04, 0x1234), false) == "04821234");
-}
-
 BOOST_AUTO_TEST_SUITE_END()
