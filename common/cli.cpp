@@ -323,6 +323,10 @@ int Tool::run_batch(const Args& args, const Body& body) {
 
     const bool to_dir = args.has("out-dir"), force = args.has("force"), dry_run = args.has("dry-run"),
                json = args.has("json"), fail_fast = args.has("fail-fast");
+    // An -o target that exists is refused before any work (an Argon2 or RSA run can take a while).
+    struct stat st {};
+    if (args.has("output") && !force && !dry_run && ::stat(args.str("output").c_str(), &st) == 0 && S_ISREG(st.st_mode))
+        throw Error(args.str("output"), "file exists (use -f to replace it)");
     const std::string dir = args.str("out-dir");
     auto base_for = [&](const Input& in) { return join_path(join_path(dir, in.relative_dir()), in.stem()); };
 

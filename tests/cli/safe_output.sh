@@ -26,6 +26,8 @@ check refuses_existing_file_keeps_content '[[ $(cat existing.der) == original ]]
 check refuses_existing_file_says_so 'grep -qx "pem2der: existing.der: file exists (use -f to replace it)" err.txt'
 "$bin/pem2der" -f cert.pem -o existing.der
 check force_replaces 'cmp -s existing.der cert.der'
+set +e; "$bin/pem2der" garbage-does-not-exist.pem -o existing.der 2> err.txt; rc=$?; set -e
+check existing_output_refused_before_reading_input '[[ $rc == 1 ]] && grep -qx "pem2der: existing.der: file exists (use -f to replace it)" err.txt'
 
 # devices are written to, never replaced (renaming over /dev/null would replace it)
 # (on a private copy of /dev/null: a regression must not break the machine's own)
