@@ -38,11 +38,11 @@ public:
         if (tcgetattr(fd_, &saved_) == 0) {
             termios t = saved_;
             t.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-            active_ = tcsetattr(fd_, TCSAFLUSH, &t) == 0;
+            active_ = tcsetattr(fd_, TCSANOW, &t) == 0;  // TCSANOW: keep type-ahead
         }
     }
     ~EchoOff() {
-        if (active_) tcsetattr(fd_, TCSAFLUSH, &saved_);
+        if (active_) tcsetattr(fd_, TCSANOW, &saved_);
     }
     EchoOff(const EchoOff&) = delete;
     EchoOff& operator=(const EchoOff&) = delete;
@@ -85,11 +85,12 @@ private:
 }  // namespace
 
 Passphrase::Passphrase(std::string spec, std::string option) : spec_(std::move(spec)), option_(std::move(option)) {
+    if (spec_ == "prompt") spec_.clear();  // ask on the terminal, as with no option at all
     if (spec_.empty()) return;
     const size_t colon = spec_.find(':');
     const std::string kind = colon == std::string::npos ? spec_ : spec_.substr(0, colon);
     if (kind != "pass" && kind != "env" && kind != "file" && kind != "fd")
-        throw UsageError(option_ + " takes pass:TEXT, env:VAR, file:PATH or fd:N");
+        throw UsageError(option_ + " takes pass:TEXT, env:VAR, file:PATH, fd:N or prompt");
     if (colon == std::string::npos || (kind != "pass" && colon + 1 == spec_.size()))
         throw UsageError(option_ + " " + kind + ": needs a value after the colon");
 }

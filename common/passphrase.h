@@ -1,5 +1,5 @@
 // Passphrase sources, the openssl convention: pass:TEXT, env:VAR, file:PATH, fd:N, and a
-// terminal prompt when none is given and a terminal is there. With neither, asking is an
+// terminal prompt when none is given (or "prompt" is) and a terminal is there. With neither, asking is an
 // Error that names the option, never a hang. A source is read at most once: readers ask
 // only when the input is actually encrypted, so an unneeded passphrase is ignored.
 #pragma once

@@ -92,7 +92,7 @@ int main(int argc, char** argv) {
         ("der", "write the certificate as DER (.cer) instead of PEM")
         ("key-format", po::value<std::string>()->value_name("openssh|pkcs8|pkcs1")->default_value("openssh"),
          "private key format: openssh (read by ssh, ssh-keygen and puttygen for every type), pkcs8, pkcs1 (traditional)")
-        ("passout", po::value<std::string>()->value_name("SRC"), "encrypt the key; SRC is pass:, env:, file: or fd:");
+        ("passout", po::value<std::string>()->value_name("SRC"), "encrypt the key; SRC is pass:, env:, file:, fd: or prompt");
     tool.examples({"genkeycert --keyout myPrivateKey.key --out myCert.pem",
                    "    # openssl req -x509 -nodes -days 365 -newkey rsa:2048 -keyout myPrivateKey.key -out myCert.pem; chmod 600 ...",
                    "genkeycert --type ed25519 --subject CN=vm1 --keyout vm1.key --der --out vm1.cer",

@@ -18,8 +18,8 @@ int main(int argc, char** argv) {
         ("ppk-params", po::value<std::string>()->value_name("PARAMS"), "same as --ppk-param")
         ("comment,C", po::value<std::string>()->value_name("TEXT"),
          "key comment (default: the key's own, else imported-openssh-key as puttygen writes)")
-        ("passin", po::value<std::string>()->value_name("SRC"), "passphrase of an encrypted input: pass:, env:, file:, fd:")
-        ("passout", po::value<std::string>()->value_name("SRC"), "encrypt the .ppk (aes256-cbc) with this passphrase")
+        ("passin", po::value<std::string>()->value_name("SRC"), "passphrase of an encrypted input: pass:, env:, file:, fd: or prompt")
+        ("passout", po::value<std::string>()->value_name("SRC"), "encrypt the .ppk (aes256-cbc); SRC is pass:, env:, file:, fd: or prompt")
         ("allow-costly-kdf", "accept input KDF costs up to 16 times the normal limits");
     tool.examples({"key2ppk myPrivateKey.key -o myPrivateKey.ppk      # puttygen myPrivateKey.key -o myPrivateKey.ppk",
                    "key2ppk --passout file:pw.txt id_ed25519 -o id_ed25519.ppk",

@@ -21,8 +21,8 @@ int main(int argc, char** argv) {
         ("der", "write pkcs8 or traditional as DER instead of PEM")
         ("public,y", "print the public key as an authorized_keys line instead")
         ("comment,C", po::value<std::string>()->value_name("TEXT"), "comment for openssh output and -y (default: the key's own)")
-        ("passin", po::value<std::string>()->value_name("SRC"), "passphrase of an encrypted input: pass:, env:, file:, fd:")
-        ("passout", po::value<std::string>()->value_name("SRC"), "encrypt the output (openssh: aes256-ctr + bcrypt; pkcs8: AES-256-CBC + PBKDF2)")
+        ("passin", po::value<std::string>()->value_name("SRC"), "passphrase of an encrypted input: pass:, env:, file:, fd: or prompt")
+        ("passout", po::value<std::string>()->value_name("SRC"), "encrypt the output (openssh: aes256-ctr + bcrypt; pkcs8: AES-256-CBC + PBKDF2); SRC as --passin")
         ("allow-costly-kdf", "accept input KDF costs up to 16 times the normal limits");
     tool.examples({"ppk2key key.ppk -o id_ed25519          # puttygen key.ppk -O private-openssh-new -o id_ed25519",
                    "ppk2key -y key.ppk >> ~/.ssh/authorized_keys   # puttygen key.ppk -O public-openssh",
