@@ -47,8 +47,9 @@ struct PrivateKey {
 };
 
 // Wraps a decoded key: classifies it, enforces size limits and checks that its parts are
-// consistent (RSA n = p*q and CRT values, EC point on the curve and matching d). Throws
-// Error on any mismatch, naming `what` (e.g. "PKCS#1 key").
+// consistent (RSA n = p*q and e*d = 1 mod p-1, q-1; EC scalar in range). Readers build
+// keys from the private parts and compare stored public parts and CRT values themselves.
+// Throws Error on any mismatch, naming `what` (e.g. "PKCS#1 key").
 PrivateKey make_private_key(std::unique_ptr<Botan::Private_Key> key, std::string comment,
                             const std::string& what);
 PublicKey make_public_key(std::unique_ptr<Botan::Public_Key> key, std::string comment);
