@@ -32,6 +32,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
+constexpr unsigned help_width = 100;  // wide enough that --ppk-param's syntax is not split
+
 SecretBytes read_fd_bounded(int fd) {
     SecretBytes data;
     struct stat st {};
@@ -214,7 +216,7 @@ void Sink::note_key(const PublicKey& key, bool encrypted) {
 }
 
 Tool::Tool(std::string name, std::string summary)
-    : name_(std::move(name)), summary_(std::move(summary)), options_("Options") {}
+    : name_(std::move(name)), summary_(std::move(summary)), options_("Options", help_width, help_width / 2) {}
 
 Passphrase& Tool::passphrase(const Args& args, const std::string& option) {
     for (auto& [name, source] : passphrases_)
@@ -243,7 +245,7 @@ int Tool::run(int argc, char** argv, const Body& body) {
     // own BOTAN_MLOCK_POOL_SIZE wins.
     ::setenv("BOTAN_MLOCK_POOL_SIZE", "32", 0);
     try {
-        po::options_description common("Common options");
+        po::options_description common("Common options", help_width, help_width / 2);
         if (takes_inputs_) {
             common.add_options()
                 ("output,o", po::value<std::string>()->value_name("FILE"), "write all output to FILE instead of stdout")

@@ -14,7 +14,8 @@ int main(int argc, char** argv) {
                          "Reads PKCS#8 (plain or encrypted), PKCS#1, SEC1, legacy encrypted PEM, OpenSSH and PPK keys.");
     tool.options()
         ("ppk-param", po::value<std::string>()->value_name("PARAMS"),
-         "puttygen's PPK parameters: version=3,kdf=argon2id,memory=8192,time=100,passes=N,parallelism=1")
+         "puttygen's PPK parameters, KEY=VALUE,...: version (3), kdf (argon2id), memory (8192 KiB), "
+         "time (100 ms: passes chosen to take that long), passes, parallelism (1)")
         ("ppk-params", po::value<std::string>()->value_name("PARAMS"), "same as --ppk-param")
         ("comment,C", po::value<std::string>()->value_name("TEXT"),
          "key comment (default: the key's own, else imported-openssh-key as puttygen writes)")
