@@ -117,7 +117,9 @@ struct Result {
 // A progress line on stderr, redrawn at most ten times a second.
 class Progress {
 public:
-    Progress(size_t total, bool enabled) : total_(total), enabled_(enabled), start_(clock::now()) {}
+    // The first line appears after 100 ms: a quick batch shows none, and the rate is
+    // measured over a meaningful time.
+    Progress(size_t total, bool enabled) : total_(total), enabled_(enabled), start_(clock::now()), last_(start_) {}
     void update(size_t done, bool force = false) {
         if (!enabled_) return;
         const auto now = clock::now();
@@ -143,7 +145,7 @@ private:
     using clock = std::chrono::steady_clock;
     size_t total_;
     bool enabled_, drawn_ = false;
-    clock::time_point start_, last_{};
+    clock::time_point start_, last_;
 };
 
 std::string json_line(const Input& in, const Result& r, bool dry_run) {

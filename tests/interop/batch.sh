@@ -73,6 +73,13 @@ print("json ok")
 PY
     check key2ppk_json_matches_files 'grep -qx "json ok" json-check.txt'
 
+    # --- a progress line only when stderr is a terminal (script(1) gives it one)
+    if command -v script >/dev/null; then
+        script -qec "$bin/key2ppk -r keys -d progress-tty" /dev/null > tty.txt 2>&1 || true
+        check progress_line_on_a_terminal 'grep -q "\] [0-9]*/303 .*ETA" tty.txt'
+        check no_progress_line_when_not_a_terminal '! grep -q "ETA" err.txt'
+    fi
+
     # --- re-run skips everything; -f overwrites
     touch -d '2000-01-01' ppk/ec9.ppk
     set +e; "$bin/key2ppk" -r keys -d ppk 2> err.txt; rc=$?; set -e
