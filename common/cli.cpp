@@ -33,6 +33,53 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr unsigned help_width = 100;  // wide enough that --ppk-param's syntax is not split
+constexpr size_t max_message_bytes = 400;
+
+// Error lines carry text from the input (PEM labels, PPK header values, file names): a
+// line must stay one short line and must not drive the terminal. Control characters,
+// C1 controls and bytes that are not UTF-8 become \xNN; beyond max_bytes it is cut.
+std::string printable(std::string_view s, size_t max_bytes = max_message_bytes) {
+    std::string out;
+    size_t i = 0;
+    while (i < s.size()) {
+        if (out.size() >= max_bytes) {
+            out += "...";
+            break;
+        }
+        const auto c = static_cast<unsigned char>(s[i]);
+        const size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+        bool ok = len != 0 && i + len <= s.size();
+        uint32_t cp = len == 1 ? c : len == 2 ? c & 0x1f : len == 3 ? c & 0x0f : c & 0x07;
+        for (size_t k = 1; ok && k < len; ++k) {
+            const auto cc = static_cast<unsigned char>(s[i + k]);
+            ok = (cc & 0xc0) == 0x80;
+            cp = (cp << 6) | (cc & 0x3f);
+        }
+        static constexpr uint32_t least[] = {0, 0, 0x80, 0x800, 0x10000};
+        if (ok) ok = cp >= least[len] && cp <= 0x10ffff && !(cp >= 0xd800 && cp <= 0xdfff) && cp >= 0x20 &&
+                     !(cp >= 0x7f && cp < 0xa0);
+        if (ok) {
+            out.append(s.substr(i, len));
+            i += len;
+        } else {
+            char hex[8];
+            std::snprintf(hex, sizeof hex, "\\x%02x", c);
+            out += hex;
+            ++i;
+        }
+    }
+    return out;
+}
+
+// The one place a message line is printed: "TOOL: text".
+void print_line(const std::string& tool, std::string_view text) {
+    std::cerr << tool << ": " << printable(text) << "\n";
+}
+
+std::string dump(const nlohmann::ordered_json& j) {
+    // File names need not be UTF-8: invalid bytes become U+FFFD rather than an exception.
+    return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
 
 SecretBytes read_fd_bounded(int fd) {
     SecretBytes data;
@@ -110,7 +157,8 @@ struct Result {
     Status status = Status::converted;
     std::string error;                   // one line, without the tool name
     std::vector<OutputItem> items;       // for stdout and -o
-    std::vector<std::string> outputs;    // paths written (or that would be) with -d
+    std::vector<std::string> outputs;    // paths written (or that would be)
+    std::string reason;                  // why a converted input was not written
     std::optional<KeyNote> note;
 };
 
@@ -157,7 +205,9 @@ std::string json_line(const Input& in, const Result& r, bool dry_run) {
                   : r.status == Status::skipped ? "skipped"
                   : dry_run                     ? "would convert"
                                                 : "converted";
-    if (r.status == Status::skipped) j["reason"] = "exists";
+    j["reason"] = r.status == Status::skipped ? nlohmann::ordered_json("exists")
+                  : r.reason.empty()            ? nlohmann::ordered_json(nullptr)
+                                                : nlohmann::ordered_json(r.reason);
     if (r.note) {
         j["key_type"] = r.note->type;
         j["bits"] = r.note->bits;
@@ -170,7 +220,7 @@ std::string json_line(const Input& in, const Result& r, bool dry_run) {
         j["encrypted"] = nullptr;
     }
     j["error"] = r.error.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(r.error);
-    return j.dump() + "\n";
+    return dump(j) + "\n";
 }
 
 }  // namespace
@@ -256,7 +306,7 @@ int Tool::run(int argc, char** argv, const Body& body) {
                 ("recursive,r", "convert the files in folders given as INPUT, keeping their structure under -d")
                 ("hidden", "with -r, include hidden files and folders")
                 ("follow-symlinks", "with -r, follow symbolic links")
-                ("jobs,j", po::value<unsigned>()->value_name("N"), "convert N inputs in parallel (default: twice the number of cores)")
+                ("jobs,j", po::value<unsigned>()->value_name("N"), "convert N inputs in parallel (default: the number of cores)")
                 ("fail-fast", "stop at the first input that fails")
                 ("dry-run", "convert in memory and report, but write no file")
                 ("json", "report one JSON object per input, then a summary object, on stdout (needs -d or -o)");
@@ -304,16 +354,16 @@ int Tool::run(int argc, char** argv, const Body& body) {
         for (const auto& item : sink.items()) write_stdout(ByteView(item.data), item.sensitivity);
         return 0;
     } catch (const UsageError& e) {
-        std::cerr << name_ << ": " << e.what() << " (see " << name_ << " --help)\n";
+        print_line(name_, std::string(e.what()) + " (see " + name_ + " --help)");
         return 2;
     } catch (const Error& e) {
-        std::cerr << name_ << ": " << (e.subject().empty() ? "" : e.subject() + ": ") << e.what() << "\n";
+        print_line(name_, (e.subject().empty() ? "" : e.subject() + ": ") + e.what());
         return 1;
     } catch (const std::bad_alloc&) {
-        std::cerr << name_ << ": out of memory\n";
+        print_line(name_, "out of memory");
         return 1;
     } catch (const std::exception& e) {
-        std::cerr << name_ << ": internal error: " << e.what() << "\n";
+        print_line(name_, std::string("internal error: ") + e.what());
         return 1;
     }
 }
@@ -325,16 +375,18 @@ int Tool::run_batch(const Args& args, const Body& body) {
     if (std::count_if(inputs.begin(), inputs.end(), [](const Input& i) { return i.is_stdin(); }) > 1)
         throw UsageError("stdin (-) can be given only once");
 
-    const bool to_dir = args.has("out-dir"), force = args.has("force"), dry_run = args.has("dry-run"),
-               json = args.has("json"), fail_fast = args.has("fail-fast");
+    const bool to_dir = args.has("out-dir"), to_file = args.has("output"), force = args.has("force"),
+               dry_run = args.has("dry-run"), json = args.has("json"), fail_fast = args.has("fail-fast");
+    const std::string output = args.str("output");
     // An -o target that exists is refused before any work (an Argon2 or RSA run can take a while).
     struct stat st {};
-    if (args.has("output") && !force && !dry_run && ::stat(args.str("output").c_str(), &st) == 0 && S_ISREG(st.st_mode))
-        throw Error(args.str("output"), "file exists (use -f to replace it)");
+    if (to_file && !force && !dry_run && ::stat(output.c_str(), &st) == 0 && S_ISREG(st.st_mode))
+        throw Error(output, "file exists (use -f to replace it)");
     const std::string dir = args.str("out-dir");
     auto base_for = [&](const Input& in) { return join_path(join_path(dir, in.relative_dir()), in.stem()); };
 
-    // Two inputs that would write the same DIR/STEM.* are refused before anything is written.
+    // Two inputs that would write the same DIR/STEM.* are refused before anything is
+    // written; so is STEM-N.* when the tool numbers several outputs of one input.
     if (to_dir) {
         std::map<std::string, const Input*> seen;
         for (const auto& in : inputs) {
@@ -343,12 +395,25 @@ int Tool::run_batch(const Args& args, const Body& body) {
                 throw UsageError(it->second->display_name() + " and " + in.display_name() + " would both write " +
                                  base_for(in) + ".*");
         }
+        if (!numbered_option_.empty() && args.has(numbered_option_)) {
+            for (const auto& [base, in] : seen) {
+                const size_t dash = base.find_last_of('-');
+                if (dash == std::string::npos || dash + 1 == base.size() ||
+                    base.find_first_not_of("0123456789", dash + 1) != std::string::npos)
+                    continue;
+                const auto other = seen.find(base.substr(0, dash));
+                if (other != seen.end())
+                    throw UsageError(other->second->display_name() + " and " + in->display_name() + " could both write " +
+                                     base + ".* (--" + numbered_option_ + " numbers the outputs of " +
+                                     other->second->display_name() + ")");
+            }
+        }
     }
 
     const size_t n = inputs.size();
     // Workers take inputs in order and publish results; this thread reports them in input
-    // order. `next` and `stop` are guarded by `mutex`, so "input i will never run" is
-    // exactly "stopped before i was taken".
+    // order. Everything below is guarded by `mutex`; "input i will never run" is exactly
+    // "stopped before i was taken".
     std::vector<Result> results(n);
     std::vector<char> ready(n, 0);
     std::mutex mutex;
@@ -356,6 +421,22 @@ int Tool::run_batch(const Args& args, const Body& body) {
     size_t next = 0;
     bool stop = false;
     std::set<std::string> written_dirs;  // fsync'd once each at the end, not once per file
+    std::set<std::string> created_dirs, private_dirs;
+
+    // Folders this run creates are 0755 for public outputs; once a private key goes into
+    // one (a mixed batch), it and the folders above it that this run created become 0700.
+    auto prepare_dir = [&](const std::string& parent, Sensitivity s) {
+        std::lock_guard<std::mutex> lock(mutex);
+        std::vector<std::string> made;
+        make_output_dir(parent, s, &made);
+        created_dirs.insert(made.begin(), made.end());
+        if (s == Sensitivity::private_key)
+            for (const auto& d : created_dirs)
+                if ((parent == d || parent.rfind(d + "/", 0) == 0) && private_dirs.insert(d).second &&
+                    ::chmod(d.c_str(), 0700) != 0)
+                    throw Error(d, std::string("cannot make the folder private: ") + std::strerror(errno));
+        written_dirs.insert(parent);
+    };
 
     auto convert = [&](size_t i) {
         Input& in = inputs[i];
@@ -379,10 +460,8 @@ int Tool::run_batch(const Args& args, const Body& body) {
                         for (const auto& [path, item] : targets) {
                             std::string parent = fs::path(path).parent_path().string();
                             if (parent.empty()) parent = ".";
-                            make_output_dir(parent, item->sensitivity);
+                            prepare_dir(parent, item->sensitivity);
                             write_file_atomic(path, ByteView(item->data), item->sensitivity, force, false);
-                            std::lock_guard<std::mutex> lock(mutex);
-                            written_dirs.insert(parent);
                         }
                     }
                 } else {
@@ -408,11 +487,10 @@ int Tool::run_batch(const Args& args, const Body& body) {
         cv.notify_all();
     };
 
-    // Each output waits on fdatasync, so twice as many workers as cores keeps the cores
-    // busy while some wait on the disk (500 keys: 0.30 s with -j 2, 0.22 s with -j 4).
-    unsigned jobs = args.has("jobs") ? args.get<unsigned>("jobs") : 2 * std::max(1u, std::thread::hardware_concurrency());
+    // Default: one worker per core. Outputs wait on fdatasync, so -j above the core count
+    // can help on slow disks.
+    unsigned jobs = args.has("jobs") ? args.get<unsigned>("jobs") : std::max(1u, std::thread::hardware_concurrency());
     jobs = static_cast<unsigned>(std::min<size_t>(jobs, n));
-    std::vector<std::thread> workers;
     std::exception_ptr usage_failure;
     auto take = [&]() -> std::optional<size_t> {
         std::lock_guard<std::mutex> lock(mutex);
@@ -434,6 +512,20 @@ int Tool::run_batch(const Args& args, const Body& body) {
             }
         }
     };
+    std::vector<std::thread> workers;
+    // Whatever leaves this function, the workers are told to stop and are joined first.
+    struct Joiner {
+        std::vector<std::thread>& workers;
+        std::function<void()> stop;
+        ~Joiner() {
+            stop();
+            for (auto& w : workers)
+                if (w.joinable()) w.join();
+        }
+    } joiner{workers, [&] {
+                 std::lock_guard<std::mutex> lock(mutex);
+                 stop = true;
+             }};
     if (jobs <= 1) {
         work();
     } else {
@@ -443,8 +535,8 @@ int Tool::run_batch(const Args& args, const Body& body) {
     Progress progress(n, n > 8 && ::isatty(STDERR_FILENO) && !json);
     size_t converted = 0, skipped = 0, failed = 0, done = 0;
     std::vector<OutputItem> collected;
-    bool stdout_failed = false;
-    std::string stdout_error;
+    std::optional<std::string> stdout_error;
+    std::vector<size_t> reported;  // with -o, JSON lines wait until the file is written or not
     for (size_t i = 0; i < n; ++i) {
         {
             std::unique_lock<std::mutex> lock(mutex);
@@ -456,23 +548,31 @@ int Tool::run_batch(const Args& args, const Body& body) {
         if (r.status == Status::failed) {
             ++failed;
             progress.clear();
-            std::cerr << name_ << ": " << r.error << "\n";
+            print_line(name_, r.error);
         } else if (r.status == Status::skipped) {
             ++skipped;
+            progress.clear();
+            print_line(name_, inputs[i].display_name() + ": skipped, " + r.outputs.front() +
+                                  " exists (use -f to replace it)");
         } else {
             ++converted;
-            if (!to_dir && args.has("output")) {
+            if (to_file) {
                 for (auto& item : r.items) collected.push_back(std::move(item));
-            } else if (!to_dir && !stdout_failed) {
+            } else if (!to_dir && !stdout_error) {
                 try {
                     for (const auto& item : r.items) write_stdout(ByteView(item.data), item.sensitivity);
                 } catch (const Error& e) {
-                    stdout_failed = true;
-                    stdout_error = e.what();
+                    stdout_error = (e.subject().empty() ? "" : e.subject() + ": ") + e.what();
                 }
+            } else if (dry_run && !json) {
+                for (const auto& path : r.outputs) std::cout << path << "\n";
             }
         }
-        if (json) std::cout << json_line(inputs[i], r, dry_run) << std::flush;
+        if (json && to_file) {
+            reported.push_back(i);
+        } else if (json) {
+            std::cout << json_line(inputs[i], r, dry_run) << std::flush;
+        }
         r.items.clear();
         progress.update(done);
     }
@@ -480,11 +580,15 @@ int Tool::run_batch(const Args& args, const Body& body) {
     for (const auto& d : written_dirs) sync_directory(d);
     progress.clear();
     if (usage_failure) std::rethrow_exception(usage_failure);
-    if (stdout_failed) throw Error(stdout_error);
+    if (stdout_error) throw Error(*stdout_error);
 
-    if (args.has("output") && !dry_run) {
+    if (to_file) {
+        std::string not_written;
         if (failed) {
-            if (n > 1) std::cerr << name_ << ": " << args.str("output") << ": not written (an input failed)\n";
+            not_written = "not written (an input failed)";
+            if (n > 1) print_line(name_, output + ": " + not_written);
+        } else if (dry_run) {
+            if (!json) std::cout << output << "\n";
         } else {
             SecretBytes all;
             Sensitivity s = Sensitivity::public_data;
@@ -492,14 +596,32 @@ int Tool::run_batch(const Args& args, const Body& body) {
                 append(all, ByteView(item.data));
                 if (item.sensitivity == Sensitivity::private_key) s = item.sensitivity;
             }
-            write_file_atomic(args.str("output"), ByteView(all), s, force);
+            try {
+                write_file_atomic(output, ByteView(all), s, force);
+            } catch (const Error& e) {  // every converted input is then a failure
+                const std::string error = (e.subject().empty() ? output : e.subject()) + ": " + e.what();
+                print_line(name_, error);
+                for (size_t i : reported)
+                    if (results[i].status == Status::converted) {
+                        results[i].status = Status::failed;
+                        results[i].error = error;
+                    }
+                failed += converted;
+                converted = 0;
+            }
+        }
+        for (size_t i : reported) {
+            Result& r = results[i];
+            if (r.status == Status::converted && not_written.empty()) r.outputs = {output};
+            if (r.status == Status::converted && !not_written.empty()) r.reason = not_written;
+            std::cout << json_line(inputs[i], r, dry_run) << std::flush;
         }
     }
     const size_t not_run = n - done;
     if (json) {
         nlohmann::ordered_json summary = {{"converted", converted}, {"skipped", skipped}, {"failed", failed},
-                                  {"not_run", not_run}, {"total", n}, {"dry_run", dry_run}};
-        std::cout << nlohmann::ordered_json{{"summary", summary}}.dump() << "\n" << std::flush;
+                                          {"not_run", not_run}, {"total", n}, {"dry_run", dry_run}};
+        std::cout << dump(nlohmann::ordered_json{{"summary", summary}}) << "\n" << std::flush;
     }
     if (n > 1 || to_dir || json) {
         std::string line = std::string(dry_run ? "would convert " : "converted ") + std::to_string(converted) + ", skipped " +

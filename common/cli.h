@@ -110,6 +110,9 @@ public:
     // The extension every output has, when known in advance: with -d, an existing output
     // is then skipped before the input is even read.
     void output_extension(std::string ext) { fixed_extension_ = std::move(ext); }
+    // With this option given, one input may write several outputs, numbered STEM-1.EXT,
+    // STEM-2.EXT...: with -d, an input whose stem is another's STEM-N is then refused.
+    void numbered_outputs_with(std::string option) { numbered_option_ = std::move(option); }
     // A passphrase source shared by every input of the run (thread-safe, asked at most once).
     Passphrase& passphrase(const Args& args, const std::string& option);
 
@@ -128,6 +131,7 @@ private:
     bool takes_inputs_ = true;
     std::function<void(const Args&)> validate_;
     std::string fixed_extension_;
+    std::string numbered_option_;
     std::vector<std::pair<std::string, std::unique_ptr<Passphrase>>> passphrases_;
 };
 

@@ -153,21 +153,24 @@ void write_file_atomic(const std::string& path, ByteView data, Sensitivity s, bo
 
 void write_stdout(ByteView data, Sensitivity s) {
     if (s == Sensitivity::private_key && ::isatty(STDOUT_FILENO))
-        throw Error("refusing to write a private key to a terminal (use -o FILE or redirect stdout)");
+        throw Error("<stdout>", "refusing to write a private key to a terminal (use -o FILE or redirect stdout)");
     std::fflush(stdout);
     write_all(STDOUT_FILENO, data, "<stdout>");
 }
 
-void make_output_dir(const std::string& dir, Sensitivity s) {
+void make_output_dir(const std::string& dir, Sensitivity s, std::vector<std::string>* created) {
     struct stat st {};
     if (::stat(dir.c_str(), &st) == 0) {
         if (!S_ISDIR(st.st_mode)) throw Error(dir, "not a directory");
         return;
     }
     const std::string parent = parent_dir(dir);
-    if (parent != dir && parent != "." && parent != "/") make_output_dir(parent, s);
-    if (::mkdir(dir.c_str(), s == Sensitivity::private_key ? 0700 : 0755) != 0 && errno != EEXIST)
+    if (parent != dir && parent != "." && parent != "/") make_output_dir(parent, s, created);
+    if (::mkdir(dir.c_str(), s == Sensitivity::private_key ? 0700 : 0755) == 0) {
+        if (created) created->push_back(dir);
+    } else if (errno != EEXIST) {
         throw Error(dir, "cannot create directory: " + errno_text(errno));
+    }
 }
 
 }  // namespace keypipe

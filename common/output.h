@@ -8,6 +8,7 @@
 #include "bytes.h"
 
 #include <string>
+#include <vector>
 
 namespace keypipe {
 
@@ -26,6 +27,7 @@ void sync_directory(const std::string& dir);
 void write_stdout(ByteView data, Sensitivity s);
 
 // Creates `dir` (and parents) if missing: 0700 when it will hold private keys, else 0755.
-void make_output_dir(const std::string& dir, Sensitivity s);
+// The folders it created are appended to *created, parents first.
+void make_output_dir(const std::string& dir, Sensitivity s, std::vector<std::string>* created = nullptr);
 
 }  // namespace keypipe

@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
                    "pem2der --label 'PRIVATE KEY' key.pem -o key.der",
                    "pem2der --all bundle.pem -d certs/",
                    "genkeycert --keyout vm.key | pem2der > vm.cer"});
+    tool.numbered_outputs_with("all");
     return tool.run(argc, argv, [](const Args& args, Input& in, Sink& out) {
         std::vector<Object> objects = read_objects(in.bytes());
         std::vector<const Object*> chosen;

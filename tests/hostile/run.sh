@@ -2,7 +2,8 @@
 # Runs every hostile file (files/, listed in expectations.tsv by make.py) through every
 # tool that takes that kind of input, as a file argument and on stdin, and asserts for
 # each run: exit status exactly 1 (no signal, no time-out, no usage error), exactly one
-# stderr line "TOOL: INPUT: ..." matching the expected regex, nothing on stdout, and no
+# stderr line "TOOL: INPUT: ..." matching the expected regex, at most 512 bytes and free of
+# control characters (input text in it is escaped and cut), nothing on stdout, and no
 # output or temporary file left — under a 4 GiB address-space cap (skipped in sanitizer
 # builds, whose shadow memory needs more) and a 20 s time cap.
 set -euo pipefail
@@ -35,6 +36,8 @@ run_one() {  # run_one TOOL FILE MODE(file|stdin) REGEX
     if [[ $rc != 1 ]]; then why="exit $rc"
     elif [[ $(wc -l < "$work/stderr") != 1 ]]; then why="$(wc -l < "$work/stderr") stderr lines"
     elif ! grep -q "^$tool: " "$work/stderr"; then why="stderr does not start with '$tool: '"
+    elif (($(wc -c < "$work/stderr") > 512)); then why="stderr line of $(wc -c < "$work/stderr") bytes"
+    elif LC_ALL=C grep -q $'[\x01-\x09\x0b-\x1f\x7f]' "$work/stderr"; then why="control character on stderr"
     elif ! grep -qiE -- "$regex" "$work/stderr"; then why="message does not match /$regex/"
     elif [[ -s $work/stdout ]]; then why="stdout not empty"
     elif [[ -n $(ls -A "$out") ]]; then why="left a file: $(ls -A "$out")"
@@ -62,6 +65,21 @@ done < "$here/expectations.tsv"
 head -c $((64 * 1024 * 1024 + 1)) /dev/zero > "$work/input-64mib-plus-one"
 for tool in pem2der key2ppk; do
     [[ -x $bin/$tool ]] && run_one "$tool" "$work/input-64mib-plus-one" file 'larger than the 64 MiB limit'
+done
+
+# Input text that ends up in the message: escape sequences and a 200 000-byte label.
+label=$'\e]0;pwned\a\e[2J\e[31mX'
+printf -- '-----BEGIN %s-----\nAAAA\n-----END %s-----\n' "$label" "$label" > "$work/label-escapes.pem"
+long=$(head -c 200000 /dev/zero | tr '\0' L)
+printf -- '-----BEGIN %s-----\nAAAA\n-----END %s-----\n' "$long" "$long" > "$work/label-200000-bytes.pem"
+for f in label-escapes.pem label-200000-bytes.pem; do
+    for tool in pem2der der2pem sshpubfromcert key2ppk ppk2key; do
+        [[ -x $bin/$tool ]] && run_one "$tool" "$work/$f" file '.'
+    done
+done
+printf 'PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: \e[2J%s\nComment: x\n' "$long" > "$work/ppk-encryption-escapes.ppk"
+for tool in key2ppk ppk2key; do
+    [[ -x $bin/$tool ]] && run_one "$tool" "$work/ppk-encryption-escapes.ppk" file '.'
 done
 
 ((found_tool)) || { echo "no keypipe tool found in $bin"; exit 1; }

@@ -31,6 +31,13 @@ check pem2der_batch_exit_0 '[[ $rc == 0 ]]'
 check pem2der_batch_summary 'grep -qx "converted 60, skipped 0, failed 0" err8.txt'
 "$bin/pem2der" -r certs -d cer1 -j 1 2>/dev/null
 check pem2der_same_for_j1_and_j8 'diff -r cer1 cer8 >/dev/null'
+# --all numbers the blocks of bundle.pem bundle-1.cer, bundle-2.cer: bundle-1.pem would clash
+mkdir -p bundles && cat certs/c1.pem certs/c2.pem > bundles/bundle.pem && cp certs/c3.pem bundles/bundle-1.pem
+set +e; "$bin/pem2der" --all bundles/bundle.pem bundles/bundle-1.pem -d numbered -f 2> err.txt; rc=$?; set -e
+check pem2der_all_numbering_clash_refused '[[ $rc == 2 && ! -e numbered ]] && grep -q "could both write numbered/bundle-1" err.txt'
+# a folder made for a mixed batch becomes 0700 once a private key goes into it
+"$bin/pem2der" -j 1 certs/c1.pem keys/edp8-1.pem -d mixed/sub 2>/dev/null
+check mixed_batch_folder_private '[[ $(stat -c %a mixed) == 700 && $(stat -c %a mixed/sub) == 700 && $(stat -c %a mixed/sub/edp8-1.der) == 600 ]]'
 check pem2der_matches_openssl 'openssl x509 -in certs/c7.pem -outform der | cmp -s - cer8/c7.cer'
 "$bin/sshpubfromcert" -r certs -j 8 > lines8.txt
 "$bin/sshpubfromcert" -r certs -j 1 > lines1.txt
@@ -50,9 +57,12 @@ if [[ -x $bin/key2ppk ]]; then
     for f in team/a/rsa3 team/b/rsa8-4 ec9 team/ecp8-11 team/b/ed5 edp8-12; do
         src=keys/$f; [[ -f $src ]] || src=keys/$f.pem
         want=$(ssh-keygen -y -f "$src" 2>/dev/null | cut -d' ' -f1-2 || true)
-        [[ -n $want ]] || want=$(openssl pkey -in "$src" -pubout 2>/dev/null | ssh-keygen -i -m PKCS8 -f /dev/stdin | cut -d' ' -f1-2 || true)
+        [[ -n $want ]] || want=$(openssl pkey -in "$src" -pubout 2>/dev/null | ssh-keygen -i -m PKCS8 -f /dev/stdin 2>/dev/null | cut -d" " -f1-2 || true)
         got=$(puttygen -L "ppk/$f.ppk" | cut -d' ' -f1-2)
-        if [[ $f == edp8-12 ]]; then want=$("$bin/ppk2key" -y "$src" 2>/dev/null | cut -d' ' -f1-2 || echo "$got"); fi
+        if [[ $f == edp8-12 ]]; then  # ssh-keygen reads no Ed25519 PKCS#8: build the blob from openssl's raw key
+            want="ssh-ed25519 $({ printf '\0\0\0\013ssh-ed25519\0\0\0\040'
+                                 openssl pkey -in "$src" -pubout -outform der | tail -c 32; } | base64 -w0)"
+        fi
         check "puttygen_reads_$(basename "$f")" '[[ -n $got && $got == "$want" ]]'
     done
     /usr/bin/python3 - report.json > json-check.txt <<'PY'
@@ -77,23 +87,37 @@ PY
     if command -v script >/dev/null; then
         script -qec "$bin/key2ppk -r keys -d progress-tty" /dev/null > tty.txt 2>&1 || true
         check progress_line_on_a_terminal 'grep -q "\] [0-9]*/303 .*ETA" tty.txt'
-        check no_progress_line_when_not_a_terminal '! grep -q "ETA" err.txt'
+        "$bin/key2ppk" -r keys -d progress-file 2> notty.txt || true
+        check no_progress_line_when_not_a_terminal '! grep -q "ETA" notty.txt && ! grep -q $'"'"'\r'"'"' notty.txt && grep -q "^converted 300" notty.txt'
     fi
 
     # --- re-run skips everything; -f overwrites
     touch -d '2000-01-01' ppk/ec9.ppk
     set +e; "$bin/key2ppk" -r keys -d ppk 2> err.txt; rc=$?; set -e
     check rerun_skips_existing "grep -qx 'converted 0, skipped $good_keys (exists), failed $broken' err.txt"
+    check rerun_names_each_skip "[[ \$(grep -c '^key2ppk: keys/.*: skipped, ppk/.*\.ppk exists (use -f to replace it)$' err.txt) == $good_keys ]]"
     check rerun_leaves_files_alone '[[ $(stat -c %Y ppk/ec9.ppk) == $(date -d 2000-01-01 +%s) ]]'
     set +e; "$bin/key2ppk" -r keys -d ppk -f 2> err.txt; set -e
     check force_overwrites "grep -qx 'converted $good_keys, skipped 0, failed $broken' err.txt && [[ \$(stat -c %Y ppk/ec9.ppk) != \$(date -d 2000-01-01 +%s) ]]"
-    set +e; "$bin/key2ppk" -r keys -d dry --dry-run 2> err.txt; set -e
+    set +e; "$bin/key2ppk" -r keys -d dry --dry-run > dry.txt 2> err.txt; set -e
     check dry_run_writes_nothing "[[ ! -e dry ]] && grep -qx 'would convert $good_keys, skipped 0, failed $broken' err.txt"
+    check dry_run_lists_outputs "[[ \$(grep -c '^dry/.*\.ppk$' dry.txt) == $good_keys ]] && grep -qx dry/team/a/rsa3.ppk dry.txt"
     set +e; "$bin/key2ppk" -j 1 --fail-fast keys/broken1.pem keys/ec1.pem keys/ec2.pem -d ff 2> err.txt; rc=$?; set -e
     check fail_fast_stops "[[ \$rc == 1 && ! -e ff/ec1.ppk ]] && grep -q 'not run 2' err.txt"
     mkdir -p clash/x clash/y && cp keys/ec1.pem clash/x/k.pem && cp keys/ec2.pem clash/y/k.pem
     set +e; "$bin/key2ppk" clash/x/k.pem clash/y/k.pem -d clashout 2> err.txt; rc=$?; set -e
     check same_output_refused_before_writing '[[ $rc == 2 && ! -e clashout ]] && grep -q "would both write" err.txt'
+
+    # --- -o with --json: the file is the output; when it cannot be written, every input
+    # is failed and the summary still comes
+    set +e; "$bin/key2ppk" keys/ec1.pem keys/ec2.pem -o both.ppk --json > one.json 2> err.txt; rc=$?; set -e
+    check json_with_o_names_the_file '[[ $rc == 0 ]] && [[ $(grep -c "\"output\":\"both.ppk\",.*\"status\":\"converted\"" one.json) == 2 ]]'
+    set +e; "$bin/key2ppk" keys/ec1.pem keys/ec2.pem -o nodir/x.ppk --json > nodir.json 2> err.txt; rc=$?; set -e
+    check json_summary_after_write_failure '[[ $rc == 1 ]] && tail -1 nodir.json | grep -q "\"summary\":{\"converted\":0,\"skipped\":0,\"failed\":2" && [[ $(grep -c "\"status\":\"failed\".*cannot create" nodir.json) == 2 ]]'
+    # --- a file name that is not UTF-8 still gives valid JSON (U+FFFD), not an abort
+    mkdir -p odd && cp keys/ec1.pem "odd/bad$(printf '\377')name.pem" && cp keys/ec2.pem odd/good.pem
+    set +e; "$bin/key2ppk" -r odd -d oddout --json > odd.json 2> err.txt; rc=$?; set -e
+    check json_survives_non_utf8_names '[[ $rc == 0 ]] && python3 -c "import json,sys; rows=[json.loads(l) for l in open(\"odd.json\")]; assert rows[-1][\"summary\"][\"converted\"] == 2"'
 
     # --- killing a batch leaves no partial file: encrypted output makes each key slow
     printf 'batch-pass\n' > pw.txt
