@@ -7,6 +7,16 @@ namespace keypipe {
 
 bool is_private_label(const std::string& label) { return label.find("PRIVATE KEY") != std::string::npos; }
 
+bool holds_private_key(const Object& o) {
+    if (is_private_label(o.label)) return true;
+    if (!o.from_pem) return false;  // a DER object's label is the detected one already
+    try {
+        return is_private_label(der::detect_label(ByteView(o.body)));
+    } catch (const Error&) {
+        return false;
+    }
+}
+
 std::vector<Object> read_objects(ByteView input) {
     bool blank = true;
     for (uint8_t c : input)

@@ -26,4 +26,8 @@ std::vector<Object> read_objects(ByteView input);
 // Labels holding private keys (whose output must be written as private).
 bool is_private_label(const std::string& label);
 
+// True when the object's label or its DER structure (sniffed as der2pem does, whatever
+// the label says) is a private key: a wrong label must not make key output public.
+bool holds_private_key(const Object& o);
+
 }  // namespace keypipe

@@ -18,7 +18,9 @@ int main(int argc, char** argv) {
             if (o.label == "OPENSSH PRIVATE KEY") throw Error("an OpenSSH private key is not DER (use ppk2key to convert it)");
             if (o.from_pem && o.headers.empty()) der::check_single_element(ByteView(o.body), "\"" + o.label + "\" block");
             const std::string label = args.has("label") ? args.str("label") : o.label;
-            const auto s = is_private_label(label) ? Sensitivity::private_key : Sensitivity::public_data;
+            // Private when either the structure or the label says so: --label must not
+            // turn a key into public output (0644 file, or a terminal).
+            const auto s = holds_private_key(o) || is_private_label(label) ? Sensitivity::private_key : Sensitivity::public_data;
             if (o.headers.empty()) {
                 out.put(ByteView(pem::encode_secret(label, ByteView(o.body))), s, ".pem");
             } else {  // legacy encrypted PEM: keep Proc-Type/DEK-Info and the empty line after them

@@ -32,7 +32,7 @@ int main(int argc, char** argv) {
         for (const Object* o : chosen) {
             der::check_single_element(ByteView(o->body), "\"" + o->label + "\" block");
             const bool is_cert = o->label == "CERTIFICATE";
-            out.put(ByteView(o->body), is_private_label(o->label) ? Sensitivity::private_key : Sensitivity::public_data,
+            out.put(ByteView(o->body), holds_private_key(*o) ? Sensitivity::private_key : Sensitivity::public_data,
                     is_cert ? ".cer" : ".der", chosen.size() > 1 ? "-" + std::to_string(++index) : "");
         }
     });

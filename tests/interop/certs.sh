@@ -34,6 +34,16 @@ for pair in "${pairs[@]}"; do
 done
 "$bin/der2pem" "$golden/rsa2048.p8.der" -o key.pem
 check "der2pem private output is 0600" '[[ $(stat -c %a key.pem) == 600 ]]'
+(umask 022; "$bin/der2pem" --label CERTIFICATE "$golden/rsa2048.p8.der" -o relabelled.pem)
+check "der2pem --label CERTIFICATE on a key: still private (0600)" '[[ $(stat -c %a relabelled.pem) == 600 ]]'
+"$bin/pem2der" --label "PRIVATE KEY" "$golden/rsa2048.key" | "$bin/der2pem" | sed 's/PRIVATE KEY/CERTIFICATE/' > mislabelled.pem
+(umask 022; "$bin/der2pem" mislabelled.pem -o mislabelled-out.pem; "$bin/pem2der" --all mislabelled.pem -o mislabelled.der)
+check "a key in a block labelled CERTIFICATE: der2pem and pem2der output still private" \
+    '[[ $(stat -c %a mislabelled-out.pem) == 600 && $(stat -c %a mislabelled.der) == 600 ]]'
+if command -v script >/dev/null; then
+    script -qec "$bin/der2pem --label KEY $golden/rsa2048.p8.der" /dev/null > tty.txt 2>&1 || true
+    check "der2pem --label KEY: a key is not printed to a terminal" 'grep -q "refusing to write a private key to a terminal" tty.txt && ! grep -q "BEGIN" tty.txt'
+fi
 
 # sshpubfromcert: the line the cloud agent writes, fingerprints and thumbprints
 for n in "${certs[@]}"; do
