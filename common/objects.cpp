@@ -32,8 +32,26 @@ std::vector<Object> read_objects(ByteView input) {
         if (!out.empty()) return out;
     }
     if (input[0] == 0x30 || input[0] == 0x06) {
-        std::string label = der::detect_label(input);
-        out.push_back(Object{std::move(label), input.to_secret(), {}, false, 0});
+        // cat a.der b.der: one object per element, as a PEM stream gives one per block
+        // (bounded like PEM blocks). A certificate and its X509_CERT_AUX is one object.
+        const std::vector<ByteView> parts = der::split_concatenated(input, pem::max_blocks);
+        if (parts.size() <= 1 || der::is_trusted_certificate(input)) {
+            std::string label = der::detect_label(input);  // or the error naming the trailing bytes
+            out.push_back(Object{std::move(label), input.to_secret(), {}, false, 0});
+            return out;
+        }
+        size_t offset = 0;
+        for (size_t i = 0; i < parts.size(); ++i) {
+            std::string label;
+            try {
+                label = der::detect_label(parts[i]);
+            } catch (const Error& e) {
+                throw Error("DER element " + std::to_string(i + 1) + " of " + std::to_string(parts.size()) + " (at byte " +
+                            std::to_string(offset) + "): " + e.what());
+            }
+            out.push_back(Object{std::move(label), parts[i].to_secret(), {}, false, 0});
+            offset += parts[i].size();
+        }
         return out;
     }
     throw Error("not PEM or DER (no \"-----BEGIN\" line, and not a DER structure)");

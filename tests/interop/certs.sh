@@ -45,6 +45,28 @@ if command -v script >/dev/null; then
     check "der2pem --label KEY: a key is not printed to a terminal" 'grep -q "refusing to write a private key to a terminal" tty.txt && ! grep -q "BEGIN" tty.txt'
 fi
 
+# Several DER certificates in one file (cat a.der b.der): one object each, not a
+# TRUSTED CERTIFICATE; a real -trustout certificate (with its X509_CERT_AUX) still is one.
+cat "$golden/rsa2048.der" "$golden/ed25519.der" "$golden/p256.der" > three.der
+"$bin/der2pem" three.der > three.pem
+check "der2pem on concatenated DER: one PEM block each, = openssl x509 -inform der of each" \
+    'cmp -s three.pem <(for n in rsa2048 ed25519 p256; do openssl x509 -inform der -in "$golden/$n.der"; done)'
+check "sshpubfromcert on concatenated DER: one line each" \
+    'cmp -s <("$bin/sshpubfromcert" < three.der) <(cat "$golden/rsa2048.authorized_keys" "$golden/ed25519.authorized_keys" "$golden/p256.authorized_keys")'
+"$bin/der2pem" -d three-dir three.der
+check "der2pem -d on concatenated DER: one file per certificate, as pem2der --all" \
+    '[[ $(ls three-dir | wc -l) == 3 ]] && cmp -s three-dir/three-2.pem "$golden/ed25519.pem" && cmp -s three-dir/three-3.pem "$golden/p256.pem"'
+cat "$golden/rsa2048.der" "$golden/rsa2048.p8.der" > cert-and-key.der
+(umask 022; "$bin/der2pem" cert-and-key.der -o cert-and-key.pem)
+check "concatenated certificate and key: both blocks, the output private" \
+    '[[ $(grep -c BEGIN cert-and-key.pem) == 2 && $(stat -c %a cert-and-key.pem) == 600 ]] && grep -q "BEGIN PRIVATE KEY" cert-and-key.pem'
+openssl x509 -in "$golden/rsa2048.pem" -addtrust serverAuth -setalias vm1 -trustout -out trusted.pem
+sed '1d;$d' trusted.pem | base64 -d > trusted.der
+check "der2pem on a certificate + X509_CERT_AUX: TRUSTED CERTIFICATE, = openssl -trustout" '"$bin/der2pem" trusted.der | cmp -s - trusted.pem'
+(cat "$golden/rsa2048.der"; printf '\x30\x03\x02\x01') > truncated-second.der
+set +e; "$bin/der2pem" truncated-second.der > out.txt 2> err.txt; rc=$?; set -e
+check "a truncated second element is still refused" '[[ $rc == 1 && ! -s out.txt ]] && grep -q "bytes after the DER element" err.txt'
+
 # sshpubfromcert: the line the cloud agent writes, fingerprints and thumbprints
 for n in "${certs[@]}"; do
     check "sshpubfromcert $n (PEM)" '"$bin/sshpubfromcert" "$golden/$n.pem" | cmp -s - "$golden/$n.authorized_keys"'
