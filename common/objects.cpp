@@ -7,6 +7,15 @@ namespace keypipe {
 
 bool is_private_label(const std::string& label) { return label.find("PRIVATE KEY") != std::string::npos; }
 
+std::string why_not_der(const Object& o) {
+    if (o.label == "OPENSSH PRIVATE KEY") return "an OpenSSH private key is not DER (use ppk2key to convert it)";
+    for (const auto& [name, value] : o.headers)
+        if (name == "Proc-Type" && value.find("ENCRYPTED") != std::string::npos)
+            return "an encrypted legacy PEM key (Proc-Type header) has no DER form "
+                   "(use ppk2key --format pkcs8 --der, with --passout to keep it encrypted)";
+    return "";
+}
+
 bool holds_private_key(const Object& o) {
     if (is_private_label(o.label)) return true;
     if (!o.from_pem) return false;  // a DER object's label is the detected one already

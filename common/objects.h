@@ -23,6 +23,10 @@ struct Object {
 // Throws Error: "empty input", "not PEM or DER", or a PEM/DER structure error.
 std::vector<Object> read_objects(ByteView input);
 
+// Why an object has no DER form, for der2pem and pem2der ("" when it has one): an
+// OpenSSH private key, or a legacy encrypted PEM key (Proc-Type: 4,ENCRYPTED).
+std::string why_not_der(const Object& o);
+
 // Labels holding private keys (whose output must be written as private).
 bool is_private_label(const std::string& label);
 

@@ -23,6 +23,20 @@ check "pem2der on a CRLF bundle" '"$bin/pem2der" "$golden/bundle-crlf.pem" | cmp
 "$bin/pem2der" --all "$golden/bundle.pem" -d all 2>/dev/null
 check "pem2der --all -d: one file per block" '[[ $(ls all | wc -l) == 3 ]] && cmp -s all/bundle-1.cer "$golden/rsa2048.der" && cmp -s all/bundle-3.cer "$golden/ed25519.der" && [[ $(stat -c %a all/bundle-2.der) == 600 ]]'
 
+# pem2der on what has no DER form: a clear line, not "N bytes after the DER element"
+keys=$tests_dir/golden/keys
+for f in ecdsa256.openssh:"an OpenSSH private key is not DER (use ppk2key to convert it)" \
+         ecdsa256.trad-aes128.pem:"an encrypted legacy PEM key (Proc-Type header) has no DER form (use ppk2key --format pkcs8 --der" \
+         ecdsa256.sshkeygen-pem-enc:"Proc-Type header"; do
+    name=${f%%:*} want=${f#*:}
+    for opt in "" --all; do
+        set +e; "$bin/pem2der" $opt "$keys/$name" -o nodr.der 2> err.txt; rc=$?; set -e
+        check "pem2der $opt $name: says why there is no DER" '[[ $rc == 1 && ! -e nodr.der && $(wc -l < err.txt) == 1 ]] && grep -qF "$want" err.txt'
+    done
+done
+set +e; "$bin/der2pem" "$keys/ecdsa256.openssh" 2> err.txt; rc=$?; set -e
+check "der2pem on an OpenSSH key: the same message" '[[ $rc == 1 ]] && grep -qF "an OpenSSH private key is not DER (use ppk2key to convert it)" err.txt'
+
 # der2pem: the label from the structure, openssl's exact PEM
 pairs=(rsa2048.der:rsa2048.pem ed25519.der:ed25519.pem v1.der:v1.pem rsa2048.pub.der:rsa2048.pub.pem
        rsa2048.rsapub.der:rsa2048.rsapub.pem rsa2048.p8.der:rsa2048.key ed25519.p8.der:ed25519.key
