@@ -97,15 +97,59 @@ void check_single_element(ByteView data, const std::string& what) {
     check_recursive(top, what, 0);
 }
 
+bool is_trusted_certificate(ByteView data) {
+    try {
+        const Element first = read_element(data);
+        if (first.whole.size() == data.size() || detect_label(first.whole) != "CERTIFICATE") return false;
+        const ByteView rest = data.subspan(first.whole.size());
+        const Element aux = read_element(rest);
+        if (aux.whole.size() != rest.size() || aux.tag != tag_sequence) return false;
+        check_recursive(aux, "DER", 0);
+        // X509_CERT_AUX ::= SEQUENCE { trust SEQUENCE OF OID OPTIONAL, reject [0] SEQUENCE OF OID
+        //   OPTIONAL, alias UTF8String OPTIONAL, keyid OCTET STRING OPTIONAL, other [1] SEQUENCE
+        //   OF AlgorithmIdentifier OPTIONAL } (OpenSSL crypto/x509/x_x509a.c). A second
+        // certificate starts with a SEQUENCE that is not a list of OIDs, so it never fits.
+        constexpr uint8_t order[] = {tag_sequence, tag_ctx0, 0x0c, tag_octet_string, tag_ctx1};
+        size_t next = 0;
+        for (const Element& field : children(aux)) {
+            while (next < sizeof order && order[next] != field.tag) ++next;
+            if (next == sizeof order) return false;
+            if (field.tag == tag_sequence || field.tag == tag_ctx0) {
+                const auto oids = children(field);
+                if (!std::all_of(oids.begin(), oids.end(), [](const Element& e) { return e.tag == tag_oid; })) return false;
+            } else if (field.tag == tag_ctx1) {
+                const auto algs = children(field);
+                if (!std::all_of(algs.begin(), algs.end(), is_algid)) return false;
+            }
+            ++next;
+        }
+        return true;
+    } catch (const Error&) {
+        return false;
+    }
+}
+
+std::vector<ByteView> split_concatenated(ByteView data, size_t max_elements) {
+    std::vector<ByteView> parts;
+    for (size_t pos = 0; pos < data.size();) {
+        if (data[pos] != tag_sequence && data[pos] != tag_oid) return {};
+        Element e;
+        try {
+            e = read_element(data.subspan(pos));
+        } catch (const Error&) {
+            return {};
+        }
+        if (parts.size() == max_elements) throw Error("more than " + std::to_string(max_elements) + " DER elements");
+        parts.push_back(e.whole);
+        pos += e.whole.size();
+    }
+    return parts;
+}
+
 std::string detect_label(ByteView data) {
     const Element first = read_element(data);
     if (first.whole.size() != data.size()) {
-        bool certificate = false;
-        try {
-            certificate = detect_label(first.whole) == "CERTIFICATE";
-        } catch (const Error&) {
-        }
-        if (certificate) return "TRUSTED CERTIFICATE";
+        if (is_trusted_certificate(data)) return "TRUSTED CERTIFICATE";
         fail("DER", first.whole.size(), std::to_string(data.size() - first.whole.size()) + " bytes after the DER element");
     }
     check_recursive(first, "DER", 0);

@@ -37,8 +37,18 @@ std::vector<Element> children(const Element& e, const std::string& what = "DER")
 void check_single_element(ByteView data, const std::string& what = "DER");
 
 // The PEM label for a DER object, by the table of formats.md §2.8; throws Error when
-// the structure is not one we know. Trailing bytes after a certificate are refused.
+// the structure is not one we know. Bytes after the first element are refused, except
+// the one X509_CERT_AUX after a certificate that makes a TRUSTED CERTIFICATE.
 std::string detect_label(ByteView data);
+
+// True when `data` is a certificate followed by exactly one OpenSSL X509_CERT_AUX
+// (trust and reject OID lists, alias, key id, other: openssl x509 -trustout). Never throws.
+bool is_trusted_certificate(ByteView data);
+
+// `data` as consecutive complete DER elements, each a SEQUENCE or an OID (the objects
+// detect_label knows): cat a.der b.der. Returns {} when `data` is not such a sequence
+// of elements (a truncated element, trailing junk). Throws Error past max_elements.
+std::vector<ByteView> split_concatenated(ByteView data, size_t max_elements);
 
 // Dotted form of an OID's content octets ("1.2.840.113549.1.1.1"); Error if malformed.
 std::string oid_string(ByteView value);

@@ -251,7 +251,7 @@ SecretBytes write(const PrivateKey& key, const WriteOptions& options, Botan::Ran
         priv.string(ByteView(ec.public_point().encode(Botan::PointGFp::UNCOMPRESSED)));
         priv.mpint(ec.private_value());
     }
-    priv.string(ByteView(key.comment));
+    priv.string(ByteView(ssh::clean_comment(key.comment)));  // becomes the .pub line's comment
     for (uint8_t pad = 1; priv.size() % cipher.block != 0; ++pad) priv.u8(pad);
     SecretBytes section = priv.take();
 

@@ -305,8 +305,9 @@ Params parse_params(const std::string& text) {
     return p;
 }
 
-SecretBytes write(const PrivateKey& key, const std::string& comment, const Params& params, ByteView passphrase,
+SecretBytes write(const PrivateKey& key, const std::string& raw_comment, const Params& params, ByteView passphrase,
                   Botan::RandomNumberGenerator& rng) {
+    const std::string comment = ssh::clean_comment(raw_comment);  // "Comment:" is one line
     const bool encrypt = !passphrase.empty();
     const std::string encryption = encrypt ? "aes256-cbc" : "none";
     const std::string type(ssh_name(key.type));

@@ -7,6 +7,25 @@ namespace keypipe {
 
 bool is_private_label(const std::string& label) { return label.find("PRIVATE KEY") != std::string::npos; }
 
+std::string why_not_der(const Object& o) {
+    if (o.label == "OPENSSH PRIVATE KEY") return "an OpenSSH private key is not DER (use ppk2key to convert it)";
+    for (const auto& [name, value] : o.headers)
+        if (name == "Proc-Type" && value.find("ENCRYPTED") != std::string::npos)
+            return "an encrypted legacy PEM key (Proc-Type header) has no DER form "
+                   "(use ppk2key --format pkcs8 --der, with --passout to keep it encrypted)";
+    return "";
+}
+
+bool holds_private_key(const Object& o) {
+    if (is_private_label(o.label)) return true;
+    if (!o.from_pem) return false;  // a DER object's label is the detected one already
+    try {
+        return is_private_label(der::detect_label(ByteView(o.body)));
+    } catch (const Error&) {
+        return false;
+    }
+}
+
 std::vector<Object> read_objects(ByteView input) {
     bool blank = true;
     for (uint8_t c : input)
@@ -22,8 +41,26 @@ std::vector<Object> read_objects(ByteView input) {
         if (!out.empty()) return out;
     }
     if (input[0] == 0x30 || input[0] == 0x06) {
-        std::string label = der::detect_label(input);
-        out.push_back(Object{std::move(label), input.to_secret(), {}, false, 0});
+        // cat a.der b.der: one object per element, as a PEM stream gives one per block
+        // (bounded like PEM blocks). A certificate and its X509_CERT_AUX is one object.
+        const std::vector<ByteView> parts = der::split_concatenated(input, pem::max_blocks);
+        if (parts.size() <= 1 || der::is_trusted_certificate(input)) {
+            std::string label = der::detect_label(input);  // or the error naming the trailing bytes
+            out.push_back(Object{std::move(label), input.to_secret(), {}, false, 0});
+            return out;
+        }
+        size_t offset = 0;
+        for (size_t i = 0; i < parts.size(); ++i) {
+            std::string label;
+            try {
+                label = der::detect_label(parts[i]);
+            } catch (const Error& e) {
+                throw Error("DER element " + std::to_string(i + 1) + " of " + std::to_string(parts.size()) + " (at byte " +
+                            std::to_string(offset) + "): " + e.what());
+            }
+            out.push_back(Object{std::move(label), parts[i].to_secret(), {}, false, 0});
+            offset += parts[i].size();
+        }
         return out;
     }
     throw Error("not PEM or DER (no \"-----BEGIN\" line, and not a DER structure)");

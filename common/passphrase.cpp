@@ -137,7 +137,15 @@ SecretBytes Passphrase::get(const std::string& what) {
 }
 
 SecretBytes Passphrase::get_new(const std::string& what) {
-    if (given()) return get(what);
+    SecretBytes pass = given() ? get(what) : ask_new(what);
+    // Writers take an empty passphrase to mean "no encryption": asked to encrypt, an
+    // empty file, variable or answer must not quietly give an unencrypted key.
+    if (pass.empty())
+        throw Error(option_ + " gives an empty passphrase (leave out " + option_ + " to write an unencrypted key)");
+    return pass;
+}
+
+SecretBytes Passphrase::ask_new(const std::string& what) {
     std::lock_guard<std::mutex> lock(mutex_);
     if (cached_) return *cached_;
     Tty tty;

@@ -28,12 +28,14 @@ public:
 
     SecretBytes get(const std::string& what) override;
     // A new passphrase (for encrypting output): a prompt asks twice and compares.
+    // Throws Error when the source gives an empty passphrase (it would mean no encryption).
     SecretBytes get_new(const std::string& what);
     // True when a source was given on the command line.
     bool given() const { return !spec_.empty(); }
 
 private:
     SecretBytes read_spec();
+    SecretBytes ask_new(const std::string& what);
     std::string spec_, option_;
     std::optional<SecretBytes> cached_;
     std::mutex mutex_;  // inputs of a batch run on several threads; the source is read once

@@ -11,6 +11,8 @@
 #include <botan/hex.h>
 #include <botan/rsa.h>
 
+#include <algorithm>
+
 namespace keypipe::ssh {
 
 Bytes public_blob(const PublicKey& key) {
@@ -61,10 +63,20 @@ PublicKey parse_public_blob(ByteView blob) {
     return make_public_key(std::move(key), "");
 }
 
+bool is_control(char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }
+
+std::string clean_comment(std::string_view comment) {
+    std::string out(comment);
+    std::replace_if(out.begin(), out.end(), is_control, '?');
+    return out;
+}
+
+bool has_control_chars(std::string_view comment) { return std::any_of(comment.begin(), comment.end(), is_control); }
+
 std::string authorized_keys_line(const PublicKey& key, const std::string& comment) {
     const Bytes blob = public_blob(key);
     std::string line = std::string(ssh_name(key.type)) + " " + Botan::base64_encode(blob);
-    if (!comment.empty()) line += " " + comment;
+    if (!comment.empty()) line += " " + clean_comment(comment);
     return line + "\n";
 }
 
@@ -91,7 +103,7 @@ std::string fingerprint_md5(ByteView blob) {
 std::string fingerprint_line(const PublicKey& key, const std::string& comment, bool md5) {
     const Bytes blob = public_blob(key);
     return std::to_string(key_bits(*key.key)) + " " + (md5 ? fingerprint_md5(blob) : fingerprint_sha256(blob)) + " " +
-           (comment.empty() ? "no comment" : comment) + " (" + std::string(display_name(key.type)) + ")\n";
+           (comment.empty() ? "no comment" : clean_comment(comment)) + " (" + std::string(display_name(key.type)) + ")\n";
 }
 
 }  // namespace keypipe::ssh

@@ -14,13 +14,24 @@ Bytes public_blob(const PublicKey& key);
 // Parses a public blob; throws Error on malformed or unsupported input.
 PublicKey parse_public_blob(ByteView blob);
 
-// "TYPE BASE64[ COMMENT]\n" (no trailing space when the comment is empty, like ssh-keygen -y).
+// Comments come from input data (a certificate's subject, a key file) and go into
+// line-based output: authorized_keys, fingerprint lines, PPK headers, and terminals.
+// A newline there would add a line of the attacker's choosing, an ESC would talk to the
+// terminal. Every writer of a comment passes it through clean_comment, which replaces
+// each control character (below 0x20, and 0x7f) by '?'; other bytes (UTF-8) are kept.
+std::string clean_comment(std::string_view comment);
+// True when `comment` holds a control character (a -C/--comment given so is a usage error).
+bool has_control_chars(std::string_view comment);
+
+// "TYPE BASE64[ COMMENT]\n" (no trailing space when the comment is empty, like ssh-keygen -y);
+// the comment is cleaned (clean_comment).
 std::string authorized_keys_line(const PublicKey& key, const std::string& comment);
 
 // "SHA256:<base64 without padding>" and "MD5:aa:bb:..." over the blob.
 std::string fingerprint_sha256(ByteView blob);
 std::string fingerprint_md5(ByteView blob);
-// What `ssh-keygen -l [-E md5]` prints: "BITS FP COMMENT (TYPE)\n", "no comment" when empty.
+// What `ssh-keygen -l [-E md5]` prints: "BITS FP COMMENT (TYPE)\n", "no comment" when empty;
+// the comment is cleaned (clean_comment).
 std::string fingerprint_line(const PublicKey& key, const std::string& comment, bool md5);
 
 }  // namespace keypipe::ssh

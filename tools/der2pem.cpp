@@ -14,13 +14,19 @@ int main(int argc, char** argv) {
                    "pem2der cert.pem | der2pem               # gives back cert.pem",
                    "der2pem -d pem/ *.cer"});
     return tool.run(argc, argv, [](const Args& args, Input& in, Sink& out) {
-        for (const Object& o : read_objects(in.bytes())) {
-            if (o.label == "OPENSSH PRIVATE KEY") throw Error("an OpenSSH private key is not DER (use ppk2key to convert it)");
+        const std::vector<Object> objects = read_objects(in.bytes());
+        size_t index = 0;
+        for (const Object& o : objects) {
+            // With -d, one file per object (stem-1.pem, stem-2.pem, ...), as pem2der --all.
+            const std::string suffix = objects.size() > 1 ? "-" + std::to_string(++index) : "";
+            if (o.label == "OPENSSH PRIVATE KEY") throw Error(why_not_der(o));
             if (o.from_pem && o.headers.empty()) der::check_single_element(ByteView(o.body), "\"" + o.label + "\" block");
             const std::string label = args.has("label") ? args.str("label") : o.label;
-            const auto s = is_private_label(label) ? Sensitivity::private_key : Sensitivity::public_data;
+            // Private when either the structure or the label says so: --label must not
+            // turn a key into public output (0644 file, or a terminal).
+            const auto s = holds_private_key(o) || is_private_label(label) ? Sensitivity::private_key : Sensitivity::public_data;
             if (o.headers.empty()) {
-                out.put(ByteView(pem::encode_secret(label, ByteView(o.body))), s, ".pem");
+                out.put(ByteView(pem::encode_secret(label, ByteView(o.body))), s, ".pem", suffix);
             } else {  // legacy encrypted PEM: keep Proc-Type/DEK-Info and the empty line after them
                 SecretBytes armored = pem::encode_secret(label, ByteView(o.body));
                 std::string headers;
@@ -28,7 +34,7 @@ int main(int argc, char** argv) {
                 headers += "\n";
                 const size_t after_begin = std::find(armored.begin(), armored.end(), '\n') - armored.begin() + 1;
                 armored.insert(armored.begin() + static_cast<long>(after_begin), headers.begin(), headers.end());
-                out.put(ByteView(armored), s, ".pem");
+                out.put(ByteView(armored), s, ".pem", suffix);
             }
         }
     });

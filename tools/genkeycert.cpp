@@ -13,8 +13,11 @@
 #include <botan/rsa.h>
 #include <botan/system_rng.h>
 
+#include <cerrno>
+#include <cstring>
 #include <future>
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -53,10 +56,8 @@ PrivateKey generate(const std::string& type, size_t bits, Botan::RandomNumberGen
     return make_private_key(std::move(key), "", "generated key");
 }
 
-SecretBytes encode_key(const PrivateKey& key, const Args& args, Botan::RandomNumberGenerator& rng) {
+SecretBytes encode_key(const PrivateKey& key, const Args& args, const SecretBytes& pass, Botan::RandomNumberGenerator& rng) {
     const std::string format = args.str("key-format");
-    SecretBytes pass;
-    if (args.has("passout")) pass = Passphrase(args.str("passout"), "--passout").get_new("the new key");
     if (format == "openssh") {
         openssh::WriteOptions options;
         options.passphrase = pass;
@@ -70,10 +71,65 @@ SecretBytes encode_key(const PrivateKey& key, const Args& args, Botan::RandomNum
                         : traditional::write_pem_encrypted(key, ByteView(pass), rng);
 }
 
-void refuse_existing(const std::string& path, bool force) {
-    struct stat st {};
-    if (!force && ::lstat(path.c_str(), &st) == 0) throw Error(path, "file exists (use -f to replace it)");
+std::string parent_dir(const std::string& path) {
+    const size_t slash = path.find_last_of('/');
+    if (slash == std::string::npos) return ".";
+    return slash == 0 ? "/" : path.substr(0, slash);
 }
+
+std::string base_name(const std::string& path) { return path.substr(path.find_last_of('/') + 1); }
+
+// True when the two paths name the same file, existing or not (same folder, same name).
+bool same_file(const std::string& a, const std::string& b) {
+    struct stat sa {}, sb {};
+    if (::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0)  // devices (/dev/null twice) are fine
+        return S_ISREG(sa.st_mode) && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+    if (a == b) return true;
+    return base_name(a) == base_name(b) && ::stat(parent_dir(a).c_str(), &sa) == 0 &&
+           ::stat(parent_dir(b).c_str(), &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+// What write_file_atomic will do with `path`, checked before the (slow) key generation so
+// that a run that cannot write both files writes neither. Returns true when the target is
+// a regular file this run will create or replace (false for a device or FIFO, which
+// write_file_atomic writes to as other tools do, and which a rollback must not remove).
+bool check_target(const std::string& path, bool force, Sensitivity s) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) == 0) {
+        if (S_ISDIR(st.st_mode)) throw Error(path, "is a directory");
+        if (!S_ISREG(st.st_mode)) {
+            if (s == Sensitivity::private_key && S_ISCHR(st.st_mode)) {
+                const int fd = ::open(path.c_str(), O_WRONLY | O_NOCTTY | O_CLOEXEC);
+                const bool tty = fd >= 0 && ::isatty(fd);
+                if (fd >= 0) ::close(fd);
+                if (tty) throw Error(path, "refusing to write a private key to a terminal");
+            }
+            return false;
+        }
+        if (!force) throw Error(path, "file exists (use -f to replace it)");
+        return true;
+    }
+    if (!force && ::lstat(path.c_str(), &st) == 0) throw Error(path, "file exists (use -f to replace it)");  // dangling link
+    const std::string dir = parent_dir(path);
+    if (::stat(dir.c_str(), &st) != 0) throw Error(path, "cannot create: folder " + dir + " does not exist");
+    if (!S_ISDIR(st.st_mode)) throw Error(path, "cannot create: " + dir + " is not a folder");
+    if (::access(dir.c_str(), W_OK | X_OK) != 0) throw Error(path, "cannot create: " + std::string(std::strerror(errno)));
+    return true;
+}
+
+// Removes the key file this run wrote when the certificate cannot follow it: half a pair
+// is worse than none (the next run would refuse the existing key without -f).
+class Rollback {
+public:
+    void arm(std::string path) { path_ = std::move(path); }
+    void disarm() { path_.clear(); }
+    ~Rollback() {
+        if (!path_.empty()) ::unlink(path_.c_str());
+    }
+
+private:
+    std::string path_;
+};
 
 }  // namespace
 
@@ -117,7 +173,7 @@ int main(int argc, char** argv) {
         if (a.has("der") && !a.has("out") && !a.has("keyout"))
             throw UsageError("--der needs --out FILE or --keyout FILE (a DER certificate cannot share stdout with the key)");
     });
-    return tool.run(argc, argv, [](const Args& args, Input&, Sink& out) {
+    return tool.run(argc, argv, [](const Args& args, Input&, Sink&) {
         Botan::RandomNumberGenerator& rng = Botan::system_rng();
         const std::string type = args.str("type");
         const size_t bits = args.has("bits") ? args.get<size_t>("bits") : type == "rsa" ? 2048 : 256;
@@ -133,18 +189,35 @@ int main(int argc, char** argv) {
         }
         options.days = args.get<uint32_t>("days");
         const bool force = args.has("force");
-        if (args.has("keyout")) refuse_existing(args.str("keyout"), force);
-        if (args.has("out")) refuse_existing(args.str("out"), force);
+        // Everything that can fail before the key exists is checked first.
+        const bool key_to_file = args.has("keyout"), cert_to_file = args.has("out");
+        if (key_to_file && cert_to_file && same_file(args.str("keyout"), args.str("out")))
+            throw UsageError("--keyout and --out name the same file");
+        bool key_is_regular = false;
+        if (key_to_file) key_is_regular = check_target(args.str("keyout"), force, Sensitivity::private_key);
+        else if (::isatty(STDOUT_FILENO))
+            throw Error("refusing to write a private key to a terminal (use --keyout FILE or redirect stdout)");
+        if (cert_to_file) check_target(args.str("out"), force, Sensitivity::public_data);
+        SecretBytes pass;
+        if (args.has("passout")) pass = Passphrase(args.str("passout"), "--passout").get_new("the new key");
 
         const PrivateKey key = generate(type, bits, rng);
         const Bytes der = cert::make_self_signed(key, options, rng);
-        const SecretBytes key_text = encode_key(key, args, rng);
+        const SecretBytes key_text = encode_key(key, args, pass, rng);
         const std::string cert_pem = pem::encode("CERTIFICATE", ByteView(der));
         const ByteView cert_bytes = args.has("der") ? ByteView(der) : ByteView(cert_pem);
 
-        if (args.has("keyout")) write_file_atomic(args.str("keyout"), ByteView(key_text), Sensitivity::private_key, force);
-        else out.put(ByteView(key_text), Sensitivity::private_key, "");
-        if (args.has("out")) write_file_atomic(args.str("out"), cert_bytes, Sensitivity::public_data, force);
-        else out.put(cert_bytes, Sensitivity::public_data, "");
+        // Written here rather than through the Sink, in order, so that a failed
+        // certificate write can take back the key file written just before it.
+        Rollback rollback;
+        if (key_to_file) {
+            write_file_atomic(args.str("keyout"), ByteView(key_text), Sensitivity::private_key, force);
+            if (key_is_regular) rollback.arm(args.str("keyout"));
+        } else {
+            write_stdout(ByteView(key_text), Sensitivity::private_key);
+        }
+        if (cert_to_file) write_file_atomic(args.str("out"), cert_bytes, Sensitivity::public_data, force);
+        else write_stdout(cert_bytes, Sensitivity::public_data);
+        rollback.disarm();
     });
 }

@@ -4,6 +4,7 @@
 #include "fmt_ppk.h"
 #include "kdf_limits.h"
 #include "keyio.h"
+#include "ssh.h"
 
 #include <botan/system_rng.h>
 
@@ -31,6 +32,7 @@ int main(int argc, char** argv) {
     ppk::Params params;
     tool.validate([&params](const Args& a) {
         if (a.has("ppk-param") && a.has("ppk-params")) throw UsageError("give --ppk-param once");
+        if (a.has("comment") && ssh::has_control_chars(a.str("comment"))) throw UsageError("--comment must not contain control characters (a newline would start another line)");
         params = ppk::parse_params(a.str("ppk-param", a.str("ppk-params")));
         if (a.has("allow-costly-kdf")) relax_kdf_limits();
     });

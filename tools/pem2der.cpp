@@ -31,9 +31,10 @@ int main(int argc, char** argv) {
         }
         size_t index = 0;
         for (const Object* o : chosen) {
+            if (const std::string why = why_not_der(*o); !why.empty()) throw Error(why);
             der::check_single_element(ByteView(o->body), "\"" + o->label + "\" block");
             const bool is_cert = o->label == "CERTIFICATE";
-            out.put(ByteView(o->body), is_private_label(o->label) ? Sensitivity::private_key : Sensitivity::public_data,
+            out.put(ByteView(o->body), holds_private_key(*o) ? Sensitivity::private_key : Sensitivity::public_data,
                     is_cert ? ".cer" : ".der", chosen.size() > 1 ? "-" + std::to_string(++index) : "");
         }
     });

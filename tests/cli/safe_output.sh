@@ -80,6 +80,25 @@ if command -v script >/dev/null && [[ -x $bin/ppk2key ]]; then
     check prompt_mismatch_is_an_error '[[ ! -e mismatch.key ]] && grep -q "passphrases do not match" tty5.txt'
 fi
 
+# an empty new passphrase is refused, never taken as "no encryption"
+: > empty-pw.txt
+for cmd in "genkeycert --type ed25519 --keyout empty-enc.key --out empty-enc.pem --passout file:empty-pw.txt" \
+           "genkeycert --type ed25519 --keyout empty-enc.key --out empty-enc.pem --passout env:KEYPIPE_EMPTY" \
+           "key2ppk key.pem -o empty-enc.key --passout file:empty-pw.txt" \
+           "key2ppk key.pem -o empty-enc.key --passout env:KEYPIPE_EMPTY" \
+           "ppk2key key.pem -o empty-enc.key --passout file:empty-pw.txt" \
+           "ppk2key key.pem -o empty-enc.key --passout pass:" \
+           "ppk2key --format pkcs8 key.pem -o empty-enc.key --passout env:KEYPIPE_EMPTY"; do
+    set +e; read -ra a <<<"$cmd"; KEYPIPE_EMPTY= "$bin/${a[0]}" "${a[@]:1}" > out.txt 2> err.txt; rc=$?; set -e
+    check "empty --passout refused: $cmd" \
+        '[[ $rc == 1 && ! -e empty-enc.key && ! -e empty-enc.pem && ! -s out.txt && $(wc -l < err.txt) == 1 ]] && grep -q "^${a[0]}: .*--passout gives an empty passphrase" err.txt'
+    rm -f empty-enc.key empty-enc.pem
+done
+if command -v script >/dev/null && [[ -x $bin/ppk2key ]]; then
+    printf '\n\n' | script -qec "$bin/ppk2key --passout prompt key.pem -o empty-prompt.key" /dev/null > tty6.txt 2>&1 || true
+    check empty_prompted_new_passphrase_refused '[[ ! -e empty-prompt.key ]] && grep -q "empty passphrase" tty6.txt'
+fi
+
 # usage errors are exit 2, one line
 set +e; "$bin/pem2der" --no-such-option 2> err.txt; rc=$?; set -e
 check usage_error_exit_2 '[[ $rc == 2 && $(wc -l < err.txt) == 1 ]]'

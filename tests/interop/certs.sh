@@ -23,6 +23,20 @@ check "pem2der on a CRLF bundle" '"$bin/pem2der" "$golden/bundle-crlf.pem" | cmp
 "$bin/pem2der" --all "$golden/bundle.pem" -d all 2>/dev/null
 check "pem2der --all -d: one file per block" '[[ $(ls all | wc -l) == 3 ]] && cmp -s all/bundle-1.cer "$golden/rsa2048.der" && cmp -s all/bundle-3.cer "$golden/ed25519.der" && [[ $(stat -c %a all/bundle-2.der) == 600 ]]'
 
+# pem2der on what has no DER form: a clear line, not "N bytes after the DER element"
+keys=$tests_dir/golden/keys
+for f in ecdsa256.openssh:"an OpenSSH private key is not DER (use ppk2key to convert it)" \
+         ecdsa256.trad-aes128.pem:"an encrypted legacy PEM key (Proc-Type header) has no DER form (use ppk2key --format pkcs8 --der" \
+         ecdsa256.sshkeygen-pem-enc:"Proc-Type header"; do
+    name=${f%%:*} want=${f#*:}
+    for opt in "" --all; do
+        set +e; "$bin/pem2der" $opt "$keys/$name" -o nodr.der 2> err.txt; rc=$?; set -e
+        check "pem2der $opt $name: says why there is no DER" '[[ $rc == 1 && ! -e nodr.der && $(wc -l < err.txt) == 1 ]] && grep -qF "$want" err.txt'
+    done
+done
+set +e; "$bin/der2pem" "$keys/ecdsa256.openssh" 2> err.txt; rc=$?; set -e
+check "der2pem on an OpenSSH key: the same message" '[[ $rc == 1 ]] && grep -qF "an OpenSSH private key is not DER (use ppk2key to convert it)" err.txt'
+
 # der2pem: the label from the structure, openssl's exact PEM
 pairs=(rsa2048.der:rsa2048.pem ed25519.der:ed25519.pem v1.der:v1.pem rsa2048.pub.der:rsa2048.pub.pem
        rsa2048.rsapub.der:rsa2048.rsapub.pem rsa2048.p8.der:rsa2048.key ed25519.p8.der:ed25519.key
@@ -34,6 +48,38 @@ for pair in "${pairs[@]}"; do
 done
 "$bin/der2pem" "$golden/rsa2048.p8.der" -o key.pem
 check "der2pem private output is 0600" '[[ $(stat -c %a key.pem) == 600 ]]'
+(umask 022; "$bin/der2pem" --label CERTIFICATE "$golden/rsa2048.p8.der" -o relabelled.pem)
+check "der2pem --label CERTIFICATE on a key: still private (0600)" '[[ $(stat -c %a relabelled.pem) == 600 ]]'
+"$bin/pem2der" --label "PRIVATE KEY" "$golden/rsa2048.key" | "$bin/der2pem" | sed 's/PRIVATE KEY/CERTIFICATE/' > mislabelled.pem
+(umask 022; "$bin/der2pem" mislabelled.pem -o mislabelled-out.pem; "$bin/pem2der" --all mislabelled.pem -o mislabelled.der)
+check "a key in a block labelled CERTIFICATE: der2pem and pem2der output still private" \
+    '[[ $(stat -c %a mislabelled-out.pem) == 600 && $(stat -c %a mislabelled.der) == 600 ]]'
+if command -v script >/dev/null; then
+    script -qec "$bin/der2pem --label KEY $golden/rsa2048.p8.der" /dev/null > tty.txt 2>&1 || true
+    check "der2pem --label KEY: a key is not printed to a terminal" 'grep -q "refusing to write a private key to a terminal" tty.txt && ! grep -q "BEGIN" tty.txt'
+fi
+
+# Several DER certificates in one file (cat a.der b.der): one object each, not a
+# TRUSTED CERTIFICATE; a real -trustout certificate (with its X509_CERT_AUX) still is one.
+cat "$golden/rsa2048.der" "$golden/ed25519.der" "$golden/p256.der" > three.der
+"$bin/der2pem" three.der > three.pem
+check "der2pem on concatenated DER: one PEM block each, = openssl x509 -inform der of each" \
+    'cmp -s three.pem <(for n in rsa2048 ed25519 p256; do openssl x509 -inform der -in "$golden/$n.der"; done)'
+check "sshpubfromcert on concatenated DER: one line each" \
+    'cmp -s <("$bin/sshpubfromcert" < three.der) <(cat "$golden/rsa2048.authorized_keys" "$golden/ed25519.authorized_keys" "$golden/p256.authorized_keys")'
+"$bin/der2pem" -d three-dir three.der
+check "der2pem -d on concatenated DER: one file per certificate, as pem2der --all" \
+    '[[ $(ls three-dir | wc -l) == 3 ]] && cmp -s three-dir/three-2.pem "$golden/ed25519.pem" && cmp -s three-dir/three-3.pem "$golden/p256.pem"'
+cat "$golden/rsa2048.der" "$golden/rsa2048.p8.der" > cert-and-key.der
+(umask 022; "$bin/der2pem" cert-and-key.der -o cert-and-key.pem)
+check "concatenated certificate and key: both blocks, the output private" \
+    '[[ $(grep -c BEGIN cert-and-key.pem) == 2 && $(stat -c %a cert-and-key.pem) == 600 ]] && grep -q "BEGIN PRIVATE KEY" cert-and-key.pem'
+openssl x509 -in "$golden/rsa2048.pem" -addtrust serverAuth -setalias vm1 -trustout -out trusted.pem
+sed '1d;$d' trusted.pem | base64 -d > trusted.der
+check "der2pem on a certificate + X509_CERT_AUX: TRUSTED CERTIFICATE, = openssl -trustout" '"$bin/der2pem" trusted.der | cmp -s - trusted.pem'
+(cat "$golden/rsa2048.der"; printf '\x30\x03\x02\x01') > truncated-second.der
+set +e; "$bin/der2pem" truncated-second.der > out.txt 2> err.txt; rc=$?; set -e
+check "a truncated second element is still refused" '[[ $rc == 1 && ! -s out.txt ]] && grep -q "bytes after the DER element" err.txt'
 
 # sshpubfromcert: the line the cloud agent writes, fingerprints and thumbprints
 for n in "${certs[@]}"; do

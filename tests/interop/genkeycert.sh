@@ -66,6 +66,41 @@ set +e; "$bin/genkeycert" --keyout exists.key --out new.pem 2> err.txt; rc=$?; s
 check "an existing key file is not replaced" '[[ $rc == 1 && $(cat exists.key) == original && ! -e new.pem ]] && grep -q "file exists" err.txt'
 "$bin/genkeycert" -f --keyout exists.key --out new.pem
 check "-f replaces it" 'grep -q "OPENSSH PRIVATE KEY" exists.key'
+# Half a pair is never left behind: what can fail is checked before the key is generated,
+# and a certificate that cannot be written takes the key file back.
+set +e; "$bin/genkeycert" --type ed25519 --keyout half.key --out /nonexistent-dir/c.pem 2> err.txt; rc=$?; set -e
+check "missing --out folder: exit 1, no key left" '[[ $rc == 1 && ! -e half.key && $(wc -l < err.txt) == 1 ]] && grep -q "^genkeycert: /nonexistent-dir/c.pem: .*does not exist" err.txt'
+set +e; "$bin/genkeycert" --type ed25519 --keyout same.pem --out same.pem 2> err.txt; rc=$?; set -e
+check "--keyout and --out the same file: usage error, nothing written" '[[ $rc == 2 && ! -e same.pem ]] && grep -q "same file" err.txt'
+set +e; "$bin/genkeycert" --type ed25519 --keyout same2.pem --out ./same2.pem 2> err.txt; rc=$?; set -e
+check "--keyout X --out ./X is the same file too" '[[ $rc == 2 && ! -e same2.pem ]]'
+echo original > exists.pem
+set +e; "$bin/genkeycert" --type ed25519 --keyout fresh.key --out exists.pem 2> err.txt; rc=$?; set -e
+check "an existing certificate file: no key written" '[[ $rc == 1 && ! -e fresh.key && $(cat exists.pem) == original ]] && grep -q "file exists" err.txt'
+mkdir ro-dir && chmod 555 ro-dir
+if [[ $(id -u) != 0 ]]; then
+    set +e; "$bin/genkeycert" --type ed25519 --keyout ro.key --out ro-dir/c.pem 2> err.txt; rc=$?; set -e
+    check "unwritable --out folder: no key left" '[[ $rc == 1 && ! -e ro.key ]]'
+fi
+if command -v script >/dev/null; then
+    script -qec "$bin/genkeycert --type ed25519 --out tty-cert.pem" /dev/null > tty.txt 2>&1 || true
+    check "key to a terminal: refused, hint names --keyout, no certificate left" \
+        '[[ ! -e tty-cert.pem ]] && grep -q "refusing to write a private key to a terminal (use --keyout FILE" tty.txt && ! grep -q -- "-o FILE" tty.txt && ! grep -q "BEGIN" tty.txt'
+fi
+"$bin/genkeycert" --type ed25519 --keyout /dev/null --out dev-null.pem 2> err.txt || true
+check "--keyout /dev/null is written to, as other tools write to devices" '[[ -s dev-null.pem && -c /dev/null ]]'
+set +e; "$bin/genkeycert" --type ed25519 --keyout /dev/null --out /dev/null 2> err.txt; rc=$?; set -e
+check "--keyout /dev/null --out /dev/null is not 'the same file'" '[[ $rc == 0 && -c /dev/null ]]'
+if [[ -c /dev/full ]]; then
+    set +e; "$bin/genkeycert" --type ed25519 --keyout rollback.key --out /dev/full 2> err.txt; rc=$?; set -e
+    check "certificate write fails after the key file was written: the key file is removed" \
+        '[[ $rc == 1 && ! -e rollback.key && -z $(find . -name ".keypipe-*") ]] && grep -q "^genkeycert: /dev/full: write failed" err.txt'
+fi
+mkfifo key.fifo
+(timeout 10 cat key.fifo > from-fifo.key &)
+"$bin/genkeycert" --type ed25519 --keyout key.fifo --out fifo.pem 2> err.txt || true
+sleep 0.2
+check "--keyout FIFO is written to" '[[ -p key.fifo ]] && grep -q "OPENSSH PRIVATE KEY" from-fifo.key'
 for bad in "--type dsa" "--bits 1024" "--type ecdsa --bits 300" "--type ed25519 --key-format pkcs1" "--days 0" "--subject CN" "--san FTP:x" "--der"; do
     set +e; read -ra a <<<"$bad"; "$bin/genkeycert" "${a[@]}" > /dev/null 2> err.txt; rc=$?; set -e
     check "usage error: $bad" '[[ $rc == 2 && $(wc -l < err.txt) == 1 ]]'

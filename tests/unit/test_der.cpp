@@ -1,5 +1,6 @@
 #include "der.h"
 #include "error.h"
+#include "objects.h"
 
 #include <botan/hex.h>
 
@@ -58,6 +59,42 @@ BOOST_AUTO_TEST_CASE(refuses_what_is_not_der) {
     BOOST_TEST(label_of("0400") == "error: DER: top-level element is not a SEQUENCE");
     BOOST_TEST(label_of("3003020103") == "error: DER: unrecognised structure (not a certificate, key, request or CRL)");
     BOOST_TEST(label_of("3003040100") == "error: DER: unrecognised structure (not a certificate, key, request or CRL)");
+}
+
+BOOST_AUTO_TEST_CASE(trusted_certificate_only_with_a_real_x509_cert_aux) {
+    const std::string cert = "301d" "3008a003020102020101" + algid_rsa + "03020000";
+    BOOST_TEST(label_of(cert + "3000") == "TRUSTED CERTIFICATE");
+    // trust { serverAuth }, alias "a", keyid: what openssl x509 -trustout -setalias writes
+    BOOST_TEST(label_of(cert + "3013" "300a06082b06010505070301" "0c0161" "04020102") == "TRUSTED CERTIFICATE");
+    BOOST_TEST(label_of(cert + cert) == "error: DER at byte 31: 31 bytes after the DER element");  // two certificates
+    BOOST_TEST(label_of(cert + "30020500") == "error: DER at byte 31: 4 bytes after the DER element");
+    BOOST_TEST(label_of(cert + "3007" "04020102" "0c0161").rfind("error:", 0) == 0);  // fields out of order
+}
+
+BOOST_AUTO_TEST_CASE(concatenated_der_is_one_object_per_element) {
+    const std::string cert = "301d" "3008a003020102020101" + algid_rsa + "03020000";
+    const std::string pub = "300b" + algid_ed + "03020000";
+    auto objects = [](const std::string& hex) {
+        const auto b = Botan::hex_decode(hex);
+        std::vector<std::string> labels;
+        for (const Object& o : read_objects(ByteView(b))) labels.push_back(o.label + ":" + std::to_string(o.body.size()));
+        return labels;
+    };
+    BOOST_TEST(objects(cert + cert + pub) == (std::vector<std::string>{"CERTIFICATE:31", "CERTIFICATE:31", "PUBLIC KEY:13"}));
+    BOOST_TEST(objects(cert + "3000") == (std::vector<std::string>{"TRUSTED CERTIFICATE:33"}));
+    BOOST_TEST(objects(cert) == (std::vector<std::string>{"CERTIFICATE:31"}));
+    // trailing junk and a truncated second element stay errors about the first element
+    BOOST_CHECK_EXCEPTION(objects(cert + "0000"), Error,
+                          [](const Error& e) { return std::string(e.what()) == "DER at byte 31: 2 bytes after the DER element"; });
+    BOOST_CHECK_EXCEPTION(objects(cert + "3018"), Error,
+                          [](const Error& e) { return std::string(e.what()) == "DER at byte 31: 2 bytes after the DER element"; });
+    BOOST_CHECK_EXCEPTION(objects(cert + "3003020103"), Error, [](const Error& e) {
+        return std::string(e.what()) ==
+               "DER element 2 of 2 (at byte 31): DER: unrecognised structure (not a certificate, key, request or CRL)";
+    });
+    std::string many;
+    for (int i = 0; i < 4097; ++i) many += pub;
+    BOOST_CHECK_EXCEPTION(objects(many), Error, [](const Error& e) { return std::string(e.what()) == "more than 4096 DER elements"; });
 }
 
 BOOST_AUTO_TEST_CASE(bounds_nesting_depth) {
