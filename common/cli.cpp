@@ -438,6 +438,19 @@ int Tool::run_batch(const Args& args, const Body& body) {
         written_dirs.insert(parent);
     };
 
+    // The check before the run cannot see outputs that depend on content (der2pem numbers
+    // the objects of a file); no path is written twice by one run, whatever the order.
+    std::map<std::string, std::string> claimed;  // output path -> input
+    auto claim = [&](const std::vector<std::pair<std::string, OutputItem*>>& targets, const Input& in) {
+        std::lock_guard<std::mutex> lock(mutex);
+        for (const auto& t : targets) {
+            const auto it = claimed.find(t.first);
+            if (it != claimed.end() && it->second != in.path())
+                throw Error(t.first, "is also an output of " + it->second + " in this run");
+        }
+        for (const auto& t : targets) claimed.emplace(t.first, in.path());
+    };
+
     auto convert = [&](size_t i) {
         Input& in = inputs[i];
         Result r;
@@ -452,6 +465,7 @@ int Tool::run_batch(const Args& args, const Body& body) {
                 if (to_dir) {
                     std::vector<std::pair<std::string, OutputItem*>> targets;
                     for (auto& item : sink.items()) targets.emplace_back(base_for(in) + item.suffix + item.extension, &item);
+                    claim(targets, in);
                     const bool any_exists = std::any_of(targets.begin(), targets.end(), [](const auto& t) { return exists(t.first); });
                     for (const auto& t : targets) r.outputs.push_back(t.first);
                     if (any_exists && !force) {

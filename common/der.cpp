@@ -97,6 +97,15 @@ void check_single_element(ByteView data, const std::string& what) {
     check_recursive(top, what, 0);
 }
 
+void check_block_payload(ByteView data, const std::string& label) {
+    const std::string what = "\"" + label + "\" block";
+    if (label != "TRUSTED CERTIFICATE") return check_single_element(data, what);
+    const Element cert = read_element(data, what);
+    check_recursive(cert, what, 0);
+    const ByteView aux = data.subspan(cert.whole.size());
+    if (!aux.empty()) check_single_element(aux, what + " trust data");
+}
+
 bool is_trusted_certificate(ByteView data) {
     try {
         const Element first = read_element(data);

@@ -35,6 +35,10 @@ std::vector<Element> children(const Element& e, const std::string& what = "DER")
 // Throws unless `data` is exactly one well-formed DER element, recursively checked down
 // to max_depth (constructed children must tile their parent exactly).
 void check_single_element(ByteView data, const std::string& what = "DER");
+// The payload of a PEM block labelled `label`: one well-formed element, except that a
+// TRUSTED CERTIFICATE (openssl x509 -trustout) is a certificate followed by at most one
+// element of trust data (X509_CERT_AUX).
+void check_block_payload(ByteView data, const std::string& label);
 
 // The PEM label for a DER object, by the table of formats.md §2.8; throws Error when
 // the structure is not one we know. Bytes after the first element are refused, except

@@ -20,7 +20,7 @@ int main(int argc, char** argv) {
             // With -d, one file per object (stem-1.pem, stem-2.pem, ...), as pem2der --all.
             const std::string suffix = objects.size() > 1 ? "-" + std::to_string(++index) : "";
             if (o.label == "OPENSSH PRIVATE KEY") throw Error(why_not_der(o));
-            if (o.from_pem && o.headers.empty()) der::check_single_element(ByteView(o.body), "\"" + o.label + "\" block");
+            if (o.from_pem && o.headers.empty()) der::check_block_payload(ByteView(o.body), o.label);
             const std::string label = args.has("label") ? args.str("label") : o.label;
             // Private when either the structure or the label says so: --label must not
             // turn a key into public output (0644 file, or a terminal).

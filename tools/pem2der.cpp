@@ -32,7 +32,7 @@ int main(int argc, char** argv) {
         size_t index = 0;
         for (const Object* o : chosen) {
             if (const std::string why = why_not_der(*o); !why.empty()) throw Error(why);
-            der::check_single_element(ByteView(o->body), "\"" + o->label + "\" block");
+            der::check_block_payload(ByteView(o->body), o->label);
             const bool is_cert = o->label == "CERTIFICATE";
             out.put(ByteView(o->body), holds_private_key(*o) ? Sensitivity::private_key : Sensitivity::public_data,
                     is_cert ? ".cer" : ".der", chosen.size() > 1 ? "-" + std::to_string(++index) : "");

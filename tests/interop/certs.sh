@@ -77,6 +77,15 @@ check "concatenated certificate and key: both blocks, the output private" \
 openssl x509 -in "$golden/rsa2048.pem" -addtrust serverAuth -setalias vm1 -trustout -out trusted.pem
 sed '1d;$d' trusted.pem | base64 -d > trusted.der
 check "der2pem on a certificate + X509_CERT_AUX: TRUSTED CERTIFICATE, = openssl -trustout" '"$bin/der2pem" trusted.der | cmp -s - trusted.pem'
+check "der2pem on a TRUSTED CERTIFICATE block gives it back" '"$bin/der2pem" trusted.pem | cmp -s - trusted.pem'
+check "pem2der on a TRUSTED CERTIFICATE block: its payload, certificate and trust data" \
+    '"$bin/pem2der" trusted.pem | cmp -s - trusted.der'
+# der2pem numbers the objects of a file with -d; two inputs whose numbered outputs meet
+# are not allowed to overwrite each other, even with -f
+cp "$golden/p256.der" three-1.der
+set +e; "$bin/der2pem" -j 1 -f three.der three-1.der -d numbered 2> err.txt; rc=$?; set -e
+check "der2pem -d: numbered outputs of two inputs never overwrite each other" \
+    '[[ $rc == 1 ]] && grep -q "numbered/three-1.pem: is also an output of three.der in this run" err.txt && cmp -s numbered/three-1.pem "$golden/rsa2048.pem"'
 (cat "$golden/rsa2048.der"; printf '\x30\x03\x02\x01') > truncated-second.der
 set +e; "$bin/der2pem" truncated-second.der > out.txt 2> err.txt; rc=$?; set -e
 check "a truncated second element is still refused" '[[ $rc == 1 && ! -s out.txt ]] && grep -q "bytes after the DER element" err.txt'
