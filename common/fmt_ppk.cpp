@@ -225,6 +225,11 @@ PrivateKey read(ByteView input, PassphraseSource& pass) {
         parallelism = static_cast<uint32_t>(lines.number("Argon2-Parallelism", limit.argon2_parallelism));
         if (passes == 0 || parallelism == 0 || memory < 8 * parallelism)
             throw Error("PPK: Argon2 parameters are out of range");
+        // Each value within its cap still allows 1 GiB x 10 000 passes: cap the product too.
+        if (uint64_t{memory} * passes > limit.argon2_work_kib_passes)
+            throw Error("PPK: Argon2 work of " + std::to_string(memory) + " KiB x " + std::to_string(passes) +
+                        " passes exceeds the limit of " + std::to_string(limit.argon2_work_kib_passes) +
+                        " KiB-passes (--allow-costly-kdf raises it)");
         salt = translate_errors("PPK: Argon2-Salt is not hex", [&] { return Botan::hex_decode(lines.value("Argon2-Salt")); });
     }
     const SecretBytes private_blob = lines.blob("Private-Lines");
@@ -294,12 +299,15 @@ Params parse_params(const std::string& text) {
             throw UsageError("--ppk-param: unknown parameter \"" + key + "\" (version, kdf, memory, time, passes, parallelism)");
         }
     }
+    // What key2ppk writes, ppk2key and key2ppk must read back under the same limits.
     const KdfLimits& limit = kdf_limits();
     if (p.memory_kib > limit.argon2_memory_kib || (p.passes && *p.passes > limit.argon2_passes) ||
-        p.parallelism > limit.argon2_parallelism)
+        p.parallelism > limit.argon2_parallelism ||
+        (p.passes && uint64_t{p.memory_kib} * *p.passes > limit.argon2_work_kib_passes))
         throw UsageError("--ppk-param: Argon2 cost beyond the limits (memory " + std::to_string(limit.argon2_memory_kib) +
                          " KiB, passes " + std::to_string(limit.argon2_passes) + ", parallelism " +
-                         std::to_string(limit.argon2_parallelism) + ")");
+                         std::to_string(limit.argon2_parallelism) + ", memory x passes " +
+                         std::to_string(limit.argon2_work_kib_passes) + " KiB-passes)");
     if (p.parallelism == 0 || (p.passes && *p.passes == 0) || p.memory_kib < 8 * p.parallelism)
         throw UsageError("--ppk-param: Argon2 needs passes >= 1, parallelism >= 1 and memory >= 8 KiB per lane");
     return p;
@@ -353,7 +361,8 @@ SecretBytes write(const PrivateKey& key, const std::string& comment, const Param
                 const auto start = std::chrono::steady_clock::now();
                 out = argon2(params.kdf, passphrase, ByteView(salt), params.memory_kib, b, params.parallelism);
                 const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
-                if (ms >= params.time_ms || a > ~b || b >= kdf_limits().argon2_passes) {
+                if (ms >= params.time_ms || a > ~b || b >= kdf_limits().argon2_passes ||
+                    uint64_t{params.memory_kib} * (uint64_t{a} + b) > kdf_limits().argon2_work_kib_passes) {
                     passes = b;
                     break;
                 }

@@ -153,6 +153,33 @@ BOOST_AUTO_TEST_CASE(argon2_costs_are_capped_before_hashing) {
                "PPK: Argon2-Parallelism 100000 exceeds the limit of 64 (--allow-costly-kdf raises it)");
 }
 
+BOOST_AUTO_TEST_CASE(argon2_total_work_is_capped_before_hashing) {
+    // NoPassphrase: a file that passes every cap asks for the passphrase, one that does not
+    // is refused before that (and before any hashing).
+    NoPassphrase none;
+    auto error = [&](const std::string& memory, const std::string& passes) {
+        const std::string text = replace(replace(example_v3, "Argon2-Memory: 8192", "Argon2-Memory: " + memory),
+                                         "Argon2-Passes: 8", "Argon2-Passes: " + passes);
+        return error_of([&] { ppk::read(view(text), none); });
+    };
+    const std::string asks = "the PPK key is encrypted (use --passin SRC)";
+    BOOST_TEST(error("8192", "34") == asks);        // puttygen's default on the reference machine
+    BOOST_TEST(error("1048576", "10") == asks);     // 1 GiB x 10: exactly the limit
+    // Each value at its own limit; together hours of hashing.
+    BOOST_TEST(error("1048576", "10000") ==
+               "PPK: Argon2 work of 1048576 KiB x 10000 passes exceeds the limit of 10485760 KiB-passes "
+               "(--allow-costly-kdf raises it)");
+    BOOST_TEST(error("1048576", "11") ==
+               "PPK: Argon2 work of 1048576 KiB x 11 passes exceeds the limit of 10485760 KiB-passes "
+               "(--allow-costly-kdf raises it)");
+    BOOST_TEST(error("8192", "10000") ==
+               "PPK: Argon2 work of 8192 KiB x 10000 passes exceeds the limit of 10485760 KiB-passes "
+               "(--allow-costly-kdf raises it)");
+    // key2ppk writes nothing it would refuse to read.
+    BOOST_CHECK_NO_THROW(ppk::parse_params("memory=1048576,passes=10"));
+    BOOST_CHECK_THROW(ppk::parse_params("memory=1048576,passes=11"), UsageError);
+}
+
 BOOST_AUTO_TEST_CASE(versions_and_headers) {
     NoPassphrase none;
     BOOST_TEST(error_of([&] { ppk::read(view(replace(example_v3_plain, "File-3", "File-4")), none); }) == "unsupported PPK version 4");
