@@ -191,12 +191,15 @@ PrivateKey build_key(const PublicKey& pub, ByteView private_plain, std::string c
     return out;
 }
 
-}  // namespace
+// The lines up to and including the public blob: everything PuTTY stores in clear.
+struct Header {
+    int version = 0;
+    std::string type_name, encryption, comment;
+    SecretBytes public_blob;
+};
 
-bool sniff(ByteView input) { return input.as_string().substr(0, header_prefix.size()) == header_prefix; }
-
-PrivateKey read(ByteView input, PassphraseSource& pass) {
-    Lines lines(input);
+Header read_header(Lines& lines) {
+    Header h;
     const std::string_view first = lines.next("header");
     if (first.substr(0, header_prefix.size()) != header_prefix) throw Error("not a PPK file");
     const size_t colon = first.find(": ");
@@ -204,14 +207,44 @@ PrivateKey read(ByteView input, PassphraseSource& pass) {
     if (version_text == "1") throw Error("PPK version 1 is not supported (re-save the key with PuTTYgen 0.52 or later)");
     if (version_text != "2" && version_text != "3") throw Error("unsupported PPK version " + version_text);
     if (colon == std::string_view::npos) throw Error("PPK line 1: no key type");
-    const int version = version_text[0] - '0';
-    const std::string type_name(first.substr(colon + 2));
+    h.version = version_text[0] - '0';
+    h.type_name = std::string(first.substr(colon + 2));
 
-    const std::string encryption = lines.value("Encryption");
-    if (encryption != "none" && encryption != "aes256-cbc") throw Error("unsupported PPK encryption: " + encryption);
+    h.encryption = lines.value("Encryption");
+    if (h.encryption != "none" && h.encryption != "aes256-cbc") throw Error("unsupported PPK encryption: " + h.encryption);
+    h.comment = lines.value("Comment");
+    h.public_blob = lines.blob("Public-Lines");
+    return h;
+}
+
+// The public blob as a Botan key, of the type the first line names.
+PublicKey parse_public(const Header& h) {
+    PublicKey pub = ssh::parse_public_blob(ByteView(h.public_blob));
+    if (ssh_name(pub.type) != h.type_name) throw Error("PPK: key type \"" + h.type_name + "\" does not match the public key");
+    return pub;
+}
+
+}  // namespace
+
+bool sniff(ByteView input) { return input.as_string().substr(0, header_prefix.size()) == header_prefix; }
+
+PublicPart read_public(ByteView input) {
+    Lines lines(input);
+    const Header h = read_header(lines);
+    PublicKey pub = parse_public(h);
+    pub.comment = h.comment;
+    return PublicPart{std::move(pub), h.encryption != "none"};
+}
+
+PrivateKey read(ByteView input, PassphraseSource& pass) {
+    Lines lines(input);
+    const Header h = read_header(lines);
+    const int version = h.version;
+    const std::string& type_name = h.type_name;
+    const std::string& encryption = h.encryption;
     const bool encrypted = encryption != "none";
-    const std::string comment = lines.value("Comment");
-    const SecretBytes public_blob = lines.blob("Public-Lines");
+    const std::string& comment = h.comment;
+    const SecretBytes& public_blob = h.public_blob;
 
     std::string kdf;
     uint32_t memory = 0, passes = 0, parallelism = 0;
@@ -236,8 +269,7 @@ PrivateKey read(ByteView input, PassphraseSource& pass) {
     const std::string stored_mac = lines.value("Private-MAC");
 
     // The type named in the header must be the public blob's, before anything is derived.
-    const PublicKey pub = ssh::parse_public_blob(ByteView(public_blob));
-    if (ssh_name(pub.type) != type_name) throw Error("PPK: key type \"" + type_name + "\" does not match the public key");
+    const PublicKey pub = parse_public(h);
     if (encrypted && (private_blob.empty() || private_blob.size() % cipher_block != 0))
         throw Error("PPK: encrypted private key is not a whole number of cipher blocks");
 

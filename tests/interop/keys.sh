@@ -88,6 +88,15 @@ for type in rsa ecdsa256 ecdsa384 ecdsa521 ed25519; do
         '"$bin/key2ppk" "$exp" -o "ours-$exp.ppk" && cmp -s "ours-$exp.ppk" "ref-$exp.ppk"'
 done
 
+# -y on an encrypted PPK: the public blob and comment are stored in clear, so no passphrase
+# (none given, stdin not a terminal) and the same line as puttygen -O public-openssh, which
+# ends an empty comment with a blank where ssh-keygen -y and keypipe do not.
+for f in "$corpus"/*.putty-enc.ppk "$tests_dir"/golden/ppk/*enc*.ppk; do
+    name=$(basename "$f")
+    check "ppk2key -y $name without a passphrase = puttygen -O public-openssh" \
+        '[[ $("$bin/ppk2key" -y "$f" < /dev/null 2>&1) == $(puttygen "$f" -O public-openssh < /dev/null | sed "s/ *\$//") ]]'
+done
+
 # Wrong passphrases: one clear line, exit 1, nothing written.
 printf 'wrong\n' > wrong.txt
 for name in rsa.p8-aes256.pem ecdsa256.trad-aes256.pem ed25519.openssh-enc rsa.putty-enc.ppk ecdsa384.p8-scrypt.pem; do
