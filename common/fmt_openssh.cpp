@@ -130,11 +130,7 @@ PrivateKey read_private_fields(Cursor& c, const char* what) {
     if (type == KeyType::rsa) {
         const Botan::BigInt n = c.mpint("n"), e = c.mpint("e"), d = c.mpint("d"), iqmp = c.mpint("iqmp");
         const Botan::BigInt p = c.mpint("p"), q = c.mpint("q");
-        if (p < 2 || q < 2 || p * q != n) throw Error(std::string(what) + ": inconsistent RSA key (n is not p*q)");
-        auto rsa = translate_errors(std::string(what) + ": invalid RSA key",
-                                    [&] { return std::make_unique<Botan::RSA_PrivateKey>(p, q, e, d, n); });
-        if (rsa->get_c() != iqmp) throw Error(std::string(what) + ": inconsistent RSA key (iqmp is not q^-1 mod p)");
-        key = std::move(rsa);
+        key = make_rsa_private_key({n, e, d, p, q, std::nullopt, std::nullopt, iqmp}, what, "iqmp is not q^-1 mod p");
     } else if (type == KeyType::ed25519) {
         const ByteView pk = c.string("public key");
         const ByteView sk = c.string("private key");

@@ -135,12 +135,7 @@ PrivateKey read_rsa_private_key(ByteView der, const char* what) {
     const Botan::BigInt qinv = r.integer("coefficient");
     if (version == 1) throw Error(std::string(what) + ": multi-prime RSA keys are not supported");
     r.expect_end("RSAPrivateKey");
-    if (p < 2 || q < 2 || p * q != n) throw Error(std::string(what) + ": inconsistent RSA key (n is not p*q)");
-    auto key = translate_errors(std::string(what) + ": invalid RSA key",
-                                [&] { return std::make_unique<Botan::RSA_PrivateKey>(p, q, e, d, n); });
-    if (key->get_d1() != dp || key->get_d2() != dq || key->get_c() != qinv)
-        throw Error(std::string(what) + ": inconsistent RSA key (CRT values do not match p and q)");
-    return make_private_key(std::move(key), "", what);
+    return make_private_key(make_rsa_private_key({n, e, d, p, q, dp, dq, qinv}, what), "", what);
 }
 
 SecretBytes pad_scalar(const Botan::BigInt& d, const Botan::EC_Group& group) {

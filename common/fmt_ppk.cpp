@@ -162,12 +162,13 @@ PrivateKey build_key(const PublicKey& pub, ByteView private_plain, std::string c
         const auto& rsa_pub = dynamic_cast<const Botan::RSA_PublicKey&>(*pub.key);
         const Botan::BigInt d = c.mpint("d");
         Botan::BigInt p = c.mpint("p"), q = c.mpint("q");
-        c.mpint("iqmp");  // PuTTY ignores the stored value and recomputes it: so do we
+        const Botan::BigInt iqmp = c.mpint("iqmp");
         if (p < q) std::swap(p, q);
-        if (q < 2 || p * q != rsa_pub.get_n()) throw Error(std::string(what) + ": inconsistent RSA key (n is not p*q)");
-        key = translate_errors(std::string(what) + ": invalid RSA key", [&] {
-            return std::make_unique<Botan::RSA_PrivateKey>(p, q, rsa_pub.get_e(), d, rsa_pub.get_n());
-        });
+        // PuTTY ignores the stored iqmp and recomputes it, so a wrong one still loads: use it
+        // only when it is right for p > q (as puttygen writes it), which saves the inversion.
+        std::optional<Botan::BigInt> qinv;
+        if (q >= 2 && iqmp < p && (iqmp * q) % p == 1) qinv = iqmp;
+        key = make_rsa_private_key({rsa_pub.get_n(), rsa_pub.get_e(), d, p, q, std::nullopt, std::nullopt, qinv}, what);
     } else if (pub.type == KeyType::ed25519) {
         const ByteView seed = c.string("private key");
         if (seed.size() != 32) c.fail("private key", "Ed25519 seed is not 32 bytes");
