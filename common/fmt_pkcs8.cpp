@@ -38,6 +38,7 @@ constexpr const char* oid_scrypt = "1.3.6.1.4.1.11591.4.11";
 // What openssl pkcs8 -topk8 -v2 and the other peers write (formats.md §2.5).
 const std::string pbes2_ciphers[] = {"2.16.840.1.101.3.4.1.2", "2.16.840.1.101.3.4.1.22", "2.16.840.1.101.3.4.1.42",
                                      "1.2.840.113549.3.7"};
+constexpr uint64_t max_scrypt_parallelism = 16;  // openssl and python-cryptography write p = 1
 const std::string pbkdf2_prfs[] = {"1.2.840.113549.2.7", "1.2.840.113549.2.8", "1.2.840.113549.2.9",
                                    "1.2.840.113549.2.10", "1.2.840.113549.2.11"};
 
@@ -134,12 +135,7 @@ PrivateKey read_rsa_private_key(ByteView der, const char* what) {
     const Botan::BigInt qinv = r.integer("coefficient");
     if (version == 1) throw Error(std::string(what) + ": multi-prime RSA keys are not supported");
     r.expect_end("RSAPrivateKey");
-    if (p < 2 || q < 2 || p * q != n) throw Error(std::string(what) + ": inconsistent RSA key (n is not p*q)");
-    auto key = translate_errors(std::string(what) + ": invalid RSA key",
-                                [&] { return std::make_unique<Botan::RSA_PrivateKey>(p, q, e, d, n); });
-    if (key->get_d1() != dp || key->get_d2() != dq || key->get_c() != qinv)
-        throw Error(std::string(what) + ": inconsistent RSA key (CRT values do not match p and q)");
-    return make_private_key(std::move(key), "", what);
+    return make_private_key(make_rsa_private_key({n, e, d, p, q, dp, dq, qinv}, what), "", what);
 }
 
 SecretBytes pad_scalar(const Botan::BigInt& d, const Botan::EC_Group& group) {
@@ -190,12 +186,21 @@ void check_pbes2_cost(ByteView params_der) {
                         std::to_string(kdf_limits().pbkdf2_iterations) + " (--allow-costly-kdf raises it)");
     } else if (kdf_oid == oid_scrypt) {
         const Botan::BigInt n = kdf_params.integer("N", 64), r = kdf_params.integer("r", 64), p = kdf_params.integer("p", 64);
-        const Botan::BigInt memory = n * r * 128;
-        if (memory > kdf_limits().scrypt_memory_bytes || p > 16 || n < 2)
-            throw Error("scrypt parameters (N=" + n.to_dec_string() + ", r=" + r.to_dec_string() + ", p=" +
-                        p.to_dec_string() + ") exceed the limit of " +
-                        std::to_string(kdf_limits().scrypt_memory_bytes >> 20) +
-                        " MiB and p <= 16 (--allow-costly-kdf raises it)");
+        const std::string params_text = "scrypt parameters (N=" + n.to_dec_string() + ", r=" + r.to_dec_string() +
+                                        ", p=" + p.to_dec_string() + ")";
+        const KdfLimits& limit = kdf_limits();
+        if (n < 2 || n != Botan::BigInt::power_of_2(n.bits() - 1) || r < 1 || p < 1)
+            throw Error(params_text + " are invalid (N a power of 2 above 1, r and p at least 1)");
+        // A fixed sanity bound, not a cost limit: no writer uses more, and the work limit
+        // below already bounds what p costs.
+        if (p > max_scrypt_parallelism)
+            throw Error(params_text + " exceed the limit of p <= " + std::to_string(max_scrypt_parallelism));
+        if (n * r * 128 > limit.scrypt_memory_bytes)
+            throw Error(params_text + " exceed the limit of " + std::to_string(limit.scrypt_memory_bytes >> 20) +
+                        " MiB for memory = 128*N*r (--allow-costly-kdf raises it)");
+        if (n * r * p > limit.scrypt_work)
+            throw Error(params_text + " exceed the limit of " + std::to_string(limit.scrypt_work) +
+                        " for work = N*r*p (--allow-costly-kdf raises it)");
     } else {
         throw Error("unsupported PBES2 key derivation " + kdf_oid + " (PBKDF2 and scrypt are supported)");
     }

@@ -162,12 +162,13 @@ PrivateKey build_key(const PublicKey& pub, ByteView private_plain, std::string c
         const auto& rsa_pub = dynamic_cast<const Botan::RSA_PublicKey&>(*pub.key);
         const Botan::BigInt d = c.mpint("d");
         Botan::BigInt p = c.mpint("p"), q = c.mpint("q");
-        c.mpint("iqmp");  // PuTTY ignores the stored value and recomputes it: so do we
+        const Botan::BigInt iqmp = c.mpint("iqmp");
         if (p < q) std::swap(p, q);
-        if (q < 2 || p * q != rsa_pub.get_n()) throw Error(std::string(what) + ": inconsistent RSA key (n is not p*q)");
-        key = translate_errors(std::string(what) + ": invalid RSA key", [&] {
-            return std::make_unique<Botan::RSA_PrivateKey>(p, q, rsa_pub.get_e(), d, rsa_pub.get_n());
-        });
+        // PuTTY ignores the stored iqmp and recomputes it, so a wrong one still loads: use it
+        // only when it is right for p > q (as puttygen writes it), which saves the inversion.
+        std::optional<Botan::BigInt> qinv;
+        if (q >= 2 && iqmp < p && (iqmp * q) % p == 1) qinv = iqmp;
+        key = make_rsa_private_key({rsa_pub.get_n(), rsa_pub.get_e(), d, p, q, std::nullopt, std::nullopt, qinv}, what);
     } else if (pub.type == KeyType::ed25519) {
         const ByteView seed = c.string("private key");
         if (seed.size() != 32) c.fail("private key", "Ed25519 seed is not 32 bytes");
@@ -191,12 +192,15 @@ PrivateKey build_key(const PublicKey& pub, ByteView private_plain, std::string c
     return out;
 }
 
-}  // namespace
+// The lines up to and including the public blob: everything PuTTY stores in clear.
+struct Header {
+    int version = 0;
+    std::string type_name, encryption, comment;
+    SecretBytes public_blob;
+};
 
-bool sniff(ByteView input) { return input.as_string().substr(0, header_prefix.size()) == header_prefix; }
-
-PrivateKey read(ByteView input, PassphraseSource& pass) {
-    Lines lines(input);
+Header read_header(Lines& lines) {
+    Header h;
     const std::string_view first = lines.next("header");
     if (first.substr(0, header_prefix.size()) != header_prefix) throw Error("not a PPK file");
     const size_t colon = first.find(": ");
@@ -204,14 +208,44 @@ PrivateKey read(ByteView input, PassphraseSource& pass) {
     if (version_text == "1") throw Error("PPK version 1 is not supported (re-save the key with PuTTYgen 0.52 or later)");
     if (version_text != "2" && version_text != "3") throw Error("unsupported PPK version " + version_text);
     if (colon == std::string_view::npos) throw Error("PPK line 1: no key type");
-    const int version = version_text[0] - '0';
-    const std::string type_name(first.substr(colon + 2));
+    h.version = version_text[0] - '0';
+    h.type_name = std::string(first.substr(colon + 2));
 
-    const std::string encryption = lines.value("Encryption");
-    if (encryption != "none" && encryption != "aes256-cbc") throw Error("unsupported PPK encryption: " + encryption);
+    h.encryption = lines.value("Encryption");
+    if (h.encryption != "none" && h.encryption != "aes256-cbc") throw Error("unsupported PPK encryption: " + h.encryption);
+    h.comment = lines.value("Comment");
+    h.public_blob = lines.blob("Public-Lines");
+    return h;
+}
+
+// The public blob as a Botan key, of the type the first line names.
+PublicKey parse_public(const Header& h) {
+    PublicKey pub = ssh::parse_public_blob(ByteView(h.public_blob));
+    if (ssh_name(pub.type) != h.type_name) throw Error("PPK: key type \"" + h.type_name + "\" does not match the public key");
+    return pub;
+}
+
+}  // namespace
+
+bool sniff(ByteView input) { return input.as_string().substr(0, header_prefix.size()) == header_prefix; }
+
+PublicPart read_public(ByteView input) {
+    Lines lines(input);
+    const Header h = read_header(lines);
+    PublicKey pub = parse_public(h);
+    pub.comment = h.comment;
+    return PublicPart{std::move(pub), h.encryption != "none"};
+}
+
+PrivateKey read(ByteView input, PassphraseSource& pass) {
+    Lines lines(input);
+    const Header h = read_header(lines);
+    const int version = h.version;
+    const std::string& type_name = h.type_name;
+    const std::string& encryption = h.encryption;
     const bool encrypted = encryption != "none";
-    const std::string comment = lines.value("Comment");
-    const SecretBytes public_blob = lines.blob("Public-Lines");
+    const std::string& comment = h.comment;
+    const SecretBytes& public_blob = h.public_blob;
 
     std::string kdf;
     uint32_t memory = 0, passes = 0, parallelism = 0;
@@ -225,14 +259,18 @@ PrivateKey read(ByteView input, PassphraseSource& pass) {
         parallelism = static_cast<uint32_t>(lines.number("Argon2-Parallelism", limit.argon2_parallelism));
         if (passes == 0 || parallelism == 0 || memory < 8 * parallelism)
             throw Error("PPK: Argon2 parameters are out of range");
+        // Each value within its cap still allows 1 GiB x 10 000 passes: cap the product too.
+        if (uint64_t{memory} * passes > limit.argon2_work_kib_passes)
+            throw Error("PPK: Argon2 work of " + std::to_string(memory) + " KiB x " + std::to_string(passes) +
+                        " passes exceeds the limit of " + std::to_string(limit.argon2_work_kib_passes) +
+                        " KiB-passes (--allow-costly-kdf raises it)");
         salt = translate_errors("PPK: Argon2-Salt is not hex", [&] { return Botan::hex_decode(lines.value("Argon2-Salt")); });
     }
     const SecretBytes private_blob = lines.blob("Private-Lines");
     const std::string stored_mac = lines.value("Private-MAC");
 
     // The type named in the header must be the public blob's, before anything is derived.
-    const PublicKey pub = ssh::parse_public_blob(ByteView(public_blob));
-    if (ssh_name(pub.type) != type_name) throw Error("PPK: key type \"" + type_name + "\" does not match the public key");
+    const PublicKey pub = parse_public(h);
     if (encrypted && (private_blob.empty() || private_blob.size() % cipher_block != 0))
         throw Error("PPK: encrypted private key is not a whole number of cipher blocks");
 
@@ -294,12 +332,15 @@ Params parse_params(const std::string& text) {
             throw UsageError("--ppk-param: unknown parameter \"" + key + "\" (version, kdf, memory, time, passes, parallelism)");
         }
     }
+    // What key2ppk writes, ppk2key and key2ppk must read back under the same limits.
     const KdfLimits& limit = kdf_limits();
     if (p.memory_kib > limit.argon2_memory_kib || (p.passes && *p.passes > limit.argon2_passes) ||
-        p.parallelism > limit.argon2_parallelism)
+        p.parallelism > limit.argon2_parallelism ||
+        (p.passes && uint64_t{p.memory_kib} * *p.passes > limit.argon2_work_kib_passes))
         throw UsageError("--ppk-param: Argon2 cost beyond the limits (memory " + std::to_string(limit.argon2_memory_kib) +
                          " KiB, passes " + std::to_string(limit.argon2_passes) + ", parallelism " +
-                         std::to_string(limit.argon2_parallelism) + ")");
+                         std::to_string(limit.argon2_parallelism) + ", memory x passes " +
+                         std::to_string(limit.argon2_work_kib_passes) + " KiB-passes)");
     if (p.parallelism == 0 || (p.passes && *p.passes == 0) || p.memory_kib < 8 * p.parallelism)
         throw UsageError("--ppk-param: Argon2 needs passes >= 1, parallelism >= 1 and memory >= 8 KiB per lane");
     return p;
@@ -354,7 +395,8 @@ SecretBytes write(const PrivateKey& key, const std::string& raw_comment, const P
                 const auto start = std::chrono::steady_clock::now();
                 out = argon2(params.kdf, passphrase, ByteView(salt), params.memory_kib, b, params.parallelism);
                 const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
-                if (ms >= params.time_ms || a > ~b || b >= kdf_limits().argon2_passes) {
+                if (ms >= params.time_ms || a > ~b || b >= kdf_limits().argon2_passes ||
+                    uint64_t{params.memory_kib} * (uint64_t{a} + b) > kdf_limits().argon2_work_kib_passes) {
                     passes = b;
                     break;
                 }

@@ -20,6 +20,20 @@ bool sniff(ByteView input);
 // corrupted file (MAC check failed)", "unsupported PPK version 4", ...).
 PrivateKey read(ByteView input, PassphraseSource& pass);
 
+// What a PPK file keeps in clear: the public key (with the file's comment) and whether
+// the private part is encrypted.
+struct PublicPart {
+    PublicKey key;
+    bool encrypted = false;
+};
+
+// Reads only the header lines and the public blob, as `puttygen -O public-openssh` does: no
+// passphrase, no key derivation, and no MAC check (without the passphrase there is no MAC
+// key; PuTTY's public loader checks none either). Bounded like read() (line counts) and
+// validated: known version and encryption, base64, the blob parsed into a Botan key of the
+// type the first line names. Throws Error.
+PublicPart read_public(ByteView input);
+
 struct Params {
     int version = 3;                    // 2 or 3
     std::string kdf = "Argon2id";       // Argon2id, Argon2i, Argon2d (header spelling)

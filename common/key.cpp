@@ -2,8 +2,10 @@
 
 #include "error.h"
 
+#include <botan/der_enc.h>
 #include <botan/ecdsa.h>
 #include <botan/ed25519.h>
+#include <botan/numthry.h>
 #include <botan/oids.h>
 #include <botan/rsa.h>
 
@@ -40,9 +42,9 @@ void check_rsa(const Botan::RSA_PrivateKey& k, const std::string& what) {
     const Botan::BigInt& e = k.get_e();
     if (p < 2 || q < 2 || p * q != k.get_n()) throw Error(what + ": inconsistent RSA key (n is not p*q)");
     if (e < 3 || e.is_even()) throw Error(what + ": inconsistent RSA key (bad public exponent)");
-    // e*d = 1 modulo p-1 and q-1, so d decrypts what e encrypts. The CRT values of a Botan
-    // key are computed by Botan from p, q and d; readers that store CRT values compare
-    // them with these (fmt_pkcs8.cpp, fmt_openssh.cpp).
+    // e*d = 1 modulo p-1 and q-1, so d decrypts what e encrypts. Readers build keys with
+    // make_rsa_private_key, which has checked this and the CRT values already; this covers
+    // keys from anywhere else.
     const Botan::BigInt& d = k.get_d();
     if ((e * d) % (p - 1) != 1 || (e * d) % (q - 1) != 1)
         throw Error(what + ": inconsistent RSA key (d does not match e, p and q)");
@@ -96,6 +98,50 @@ PrivateKey make_private_key(std::unique_ptr<Botan::Private_Key> key, std::string
         check_ecdsa(dynamic_cast<const Botan::ECDSA_PrivateKey&>(*key), what);
     }
     return PrivateKey{type, std::shared_ptr<const Botan::Private_Key>(std::move(key)), std::move(comment)};
+}
+
+std::unique_ptr<Botan::RSA_PrivateKey> make_rsa_private_key(const RsaParts& k, const std::string& what,
+                                                           const std::string& crt_mismatch) {
+    const size_t bits = k.n.bits();
+    if (bits > max_rsa_bits)
+        throw Error(what + ": RSA key of " + std::to_string(bits) + " bits is larger than the " +
+                    std::to_string(max_rsa_bits) + "-bit limit");
+    if (k.p < 2 || k.q < 2 || k.p * k.q != k.n) throw Error(what + ": inconsistent RSA key (n is not p*q)");
+    if (k.e < 3 || k.e.is_even()) throw Error(what + ": inconsistent RSA key (bad public exponent)");
+    // Variable-time arithmetic (operator%, not ct_modulo) on the secret d, p and q: this runs
+    // once per key load, in a tool that only converts the key, with no attacker-chosen input
+    // mixed in and no way to repeat it on demand, and the e*d check has always been
+    // variable-time. Operations with the key (signing in genkeycert) keep Botan's blinded,
+    // constant-time code whatever way the CRT values arrived.
+    const Botan::BigInt p1 = k.p - 1, q1 = k.q - 1;
+    const Botan::BigInt ed = k.e * k.d;
+    if (k.d < 1 || ed % p1 != 1 || ed % q1 != 1) throw Error(what + ": inconsistent RSA key (d does not match e, p and q)");
+    const Botan::BigInt dp = k.d % p1, dq = k.d % q1;
+    if ((k.dp && *k.dp != dp) || (k.dq && *k.dq != dq)) throw Error(what + ": inconsistent RSA key (" + crt_mismatch + ")");
+    Botan::BigInt qinv;
+    if (k.qinv) {  // checked by multiplying back: no inversion needed
+        if (k.qinv->is_negative() || *k.qinv >= k.p || (*k.qinv * k.q) % k.p != 1)
+            throw Error(what + ": inconsistent RSA key (" + crt_mismatch + ")");
+        qinv = *k.qinv;
+    } else {
+        qinv = Botan::inverse_mod(k.q, k.p);
+        if (qinv.is_zero()) throw Error(what + ": inconsistent RSA key (q has no inverse mod p)");
+    }
+    const Botan::secure_vector<uint8_t> pkcs1 = Botan::DER_Encoder()
+                                                    .start_cons(Botan::SEQUENCE)
+                                                    .encode(size_t(0))
+                                                    .encode(k.n)
+                                                    .encode(k.e)
+                                                    .encode(k.d)
+                                                    .encode(k.p)
+                                                    .encode(k.q)
+                                                    .encode(dp)
+                                                    .encode(dq)
+                                                    .encode(qinv)
+                                                    .end_cons()
+                                                    .get_contents();
+    return translate_errors(what + ": invalid RSA key",
+                            [&] { return std::make_unique<Botan::RSA_PrivateKey>(Botan::AlgorithmIdentifier(), pkcs1); });
 }
 
 PublicKey make_public_key(std::unique_ptr<Botan::Public_Key> key, std::string comment) {

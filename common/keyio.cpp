@@ -64,4 +64,14 @@ PrivateKey read_private_key(ByteView input, PassphraseSource& pass) {
     no_private_key(labels);
 }
 
+PublicKeyRead read_public_key(ByteView input, PassphraseSource& pass) {
+    if (ppk::sniff(input)) {
+        ppk::PublicPart part = ppk::read_public(input);
+        return {std::move(part.key), part.encrypted};
+    }
+    TrackingPassphrase tracking(pass);
+    const PrivateKey key = read_private_key(input, tracking);
+    return {key.public_key(), tracking.asked()};
+}
+
 }  // namespace keypipe

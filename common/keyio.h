@@ -14,4 +14,15 @@ namespace keypipe {
 // key ("a certificate, not a private key", "a public key, not a private key", ...).
 PrivateKey read_private_key(ByteView input, PassphraseSource& pass);
 
+// The public key (with the file's comment, "" for formats without one) of the first private
+// key in `input`, and whether that key is encrypted. A PPK keeps its public blob and comment
+// in clear, so it is read without passphrase, KDF or MAC (ppk::read_public), like
+// `puttygen -O public-openssh`; any other input is read whole by read_private_key, asking
+// `pass` only when encrypted. Throws Error as read_private_key does.
+struct PublicKeyRead {
+    PublicKey key;
+    bool encrypted = false;
+};
+PublicKeyRead read_public_key(ByteView input, PassphraseSource& pass);
+
 }  // namespace keypipe

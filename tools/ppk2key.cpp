@@ -42,13 +42,15 @@ int main(int argc, char** argv) {
     });
     return tool.run(argc, argv, [&tool](const Args& args, Input& in, Sink& out) {
         TrackingPassphrase passin(tool.passphrase(args, "passin"));
+        if (args.has("public")) {  // a PPK's public part is in clear: no passphrase asked
+            const PublicKeyRead pub = read_public_key(in.bytes(), passin);
+            out.note_key(pub.key, pub.encrypted);
+            out.text(ssh::authorized_keys_line(pub.key, args.has("comment") ? args.str("comment") : pub.key.comment), ".pub");
+            return;
+        }
         PrivateKey key = read_private_key(in.bytes(), passin);
         if (args.has("comment")) key.comment = args.str("comment");
         out.note_key(key.public_key(), passin.asked());
-        if (args.has("public")) {
-            out.text(ssh::authorized_keys_line(key.public_key(), key.comment), ".pub");
-            return;
-        }
         SecretBytes pass;
         if (args.has("passout")) pass = tool.passphrase(args, "passout").get_new("the new key");
         const std::string format = args.str("format");

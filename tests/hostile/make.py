@@ -150,6 +150,10 @@ pbkdf2 = lambda it: seq(oid('1.2.840.113549.1.5.12'), seq(octets(b'saltsalt'), i
 put('p8enc-pbkdf2-2e31-iterations.pem', pem('ENCRYPTED PRIVATE KEY', pbes2(pbkdf2(2**31 - 1), '2.16.840.1.101.3.4.1.42', b'\x00' * 16, b'\x00' * 64)), KEYS, 'iteration count 2147483647 exceeds the limit')
 scrypt = seq(oid('1.3.6.1.4.1.11591.4.11'), seq(octets(b'saltsalt'), integer(2**30), integer(8), integer(1)))
 put('p8enc-scrypt-n-2e30.pem', pem('ENCRYPTED PRIVATE KEY', pbes2(scrypt, '2.16.840.1.101.3.4.1.42', b'\x00' * 16, b'\x00' * 64)), KEYS, 'scrypt parameters .* exceed the limit')
+# N=2^20, r=8 is 1 GiB (the memory limit) and p=16 the largest p: each value inside its
+# limit, but 16 lanes of 2^23 are ~100 s of work.
+scrypt = seq(oid('1.3.6.1.4.1.11591.4.11'), seq(octets(b'saltsalt'), integer(2**20), integer(8), integer(16)))
+put('p8enc-scrypt-work-2e27.pem', pem('ENCRYPTED PRIVATE KEY', pbes2(scrypt, '2.16.840.1.101.3.4.1.42', b'\x00' * 16, b'\x00' * 64)), KEYS, r'exceed the limit of 16777216 for work = N\*r\*p')
 put('p8enc-unknown-cipher.pem', pem('ENCRYPTED PRIVATE KEY', pbes2(pbkdf2(2048), '1.2.392.200011.61.1.1.1.2', b'\x00' * 16, b'\x00' * 64)), KEYS, 'unsupported PBES2 cipher')
 pem_ed = ed_key.private_bytes(ser.Encoding.PEM, ser.PrivateFormat.PKCS8, ser.NoEncryption())
 put('p8enc-pbes1-3des.pem', openssl('pkcs8', '-topk8', '-v1', 'PBE-SHA1-3DES', '-passout', 'pass:' + PW.decode(), stdin=pem_ed), KEYS, 'only PBES2')
@@ -244,6 +248,10 @@ enc_priv = b'\x00' * 48
 put('ppk-argon2-memory-4194304000.ppk', ppk(enc='aes256-cbc', priv=enc_priv, kdf_lines=argon(mem=4194304000)), KEYS, 'Argon2-Memory 4194304000 exceeds the limit')
 put('ppk-argon2-passes-4294967295.ppk', ppk(enc='aes256-cbc', priv=enc_priv, kdf_lines=argon(passes=4294967295)), KEYS, 'Argon2-Passes 4294967295 exceeds the limit')
 put('ppk-argon2-parallelism-100000.ppk', ppk(enc='aes256-cbc', priv=enc_priv, kdf_lines=argon(par=100000)), KEYS, 'Argon2-Parallelism 100000 exceeds the limit')
+# Memory and passes each at their limit (1 GiB, 10 000), or puttygen's memory with the most
+# passes: hours, or ~80 s, of hashing. The product is capped.
+put('ppk-argon2-work-1048576x10000.ppk', ppk(enc='aes256-cbc', priv=enc_priv, kdf_lines=argon(mem=1048576, passes=10000)), KEYS, 'Argon2 work of 1048576 KiB x 10000 passes exceeds the limit of 10485760 KiB-passes')
+put('ppk-argon2-work-8192x10000.ppk', ppk(enc='aes256-cbc', priv=enc_priv, kdf_lines=argon(mem=8192, passes=10000)), KEYS, 'Argon2 work of 8192 KiB x 10000 passes exceeds the limit')
 put('ppk-argon2-number-overflow.ppk', ppk(enc='aes256-cbc', priv=enc_priv, kdf_lines=argon(mem=99999999999999999999999)), KEYS, 'not a number')
 put('ppk-bad-mac.ppk', ppk(mac='00' * 32), KEYS, 'MAC check failed')
 put('ppk-wrong-passphrase.ppk', ppk(enc='aes256-cbc', priv=enc_priv, kdf_lines=argon(mem=1024, passes=1)), KEYS, 'wrong passphrase or corrupted file')

@@ -74,6 +74,29 @@ for f in "$corpus"/*.trad.pem "$corpus"/*.openssh "$corpus"/*.trad-aes128.pem "$
     done
 done
 
+# puttygen's own OpenSSH exports, unencrypted: padded to 16 bytes where ssh-keygen pads
+# to 8 (formats.md §4.5). Read back, converted on, and byte-identical PPKs again.
+for type in rsa ecdsa256 ecdsa384 ecdsa521 ed25519; do
+    want=$(two < "$corpus/$type.pub")
+    exp=$type.puttygen-export
+    puttygen "$corpus/$type.putty.ppk" -O private-openssh-new -o "$exp"
+    check "ppk2key -y on puttygen's OpenSSH export ($type)" '[[ $("$bin/ppk2key" -y "$exp" | two) == "$want" ]]'
+    check "ppk2key on puttygen's OpenSSH export ($type): ssh-keygen reads it" \
+        '"$bin/ppk2key" "$exp" -o "$exp.key" && [[ $(ssh-keygen -y -f "$exp.key" | two) == "$want" ]]'
+    puttygen "$exp" -O private -o "ref-$exp.ppk"
+    check "key2ppk on puttygen's OpenSSH export ($type) = puttygen byte for byte" \
+        '"$bin/key2ppk" "$exp" -o "ours-$exp.ppk" && cmp -s "ours-$exp.ppk" "ref-$exp.ppk"'
+done
+
+# -y on an encrypted PPK: the public blob and comment are stored in clear, so no passphrase
+# (none given, stdin not a terminal) and the same line as puttygen -O public-openssh, which
+# ends an empty comment with a blank where ssh-keygen -y and keypipe do not.
+for f in "$corpus"/*.putty-enc.ppk "$tests_dir"/golden/ppk/*enc*.ppk; do
+    name=$(basename "$f")
+    check "ppk2key -y $name without a passphrase = puttygen -O public-openssh" \
+        '[[ $("$bin/ppk2key" -y "$f" < /dev/null 2>&1) == $(puttygen "$f" -O public-openssh < /dev/null | sed "s/ *\$//") ]]'
+done
+
 # Wrong passphrases: one clear line, exit 1, nothing written.
 printf 'wrong\n' > wrong.txt
 for name in rsa.p8-aes256.pem ecdsa256.trad-aes256.pem ed25519.openssh-enc rsa.putty-enc.ppk ecdsa384.p8-scrypt.pem; do

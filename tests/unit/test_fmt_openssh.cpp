@@ -181,6 +181,45 @@ BOOST_AUTO_TEST_CASE(structural_errors_are_named) {
                "OpenSSH private key: magic at byte 0: wrong magic");
 }
 
+// example_plain with its 6 pad bytes replaced by `pad` (the private section's length
+// prefix adjusted), as another writer would have padded it.
+SecretBytes repadded(const Bytes& pad) {
+    SecretBytes blob = body(std::string(example_plain));
+    const size_t start = check_int_offset(ByteView(blob));
+    SecretBytes section(blob.begin() + static_cast<long>(start), blob.end() - 6);
+    section.insert(section.end(), pad.begin(), pad.end());
+    blob.resize(start - 4);
+    SecretWriter w;
+    w.raw(ByteView(blob));
+    w.string(ByteView(section));
+    return w.take();
+}
+
+Bytes counting(size_t n) {
+    Bytes b;
+    for (size_t i = 1; i <= n; ++i) b.push_back(static_cast<uint8_t>(i));
+    return b;
+}
+
+BOOST_AUTO_TEST_CASE(padding_is_checked_as_openssh_does) {
+    NoPassphrase none;
+    const std::string want = "keypipe-example";
+    // puttygen 0.78 pads an unencrypted key to 16 bytes: 14 here, more than the 8 of "none".
+    BOOST_TEST(openssh::read_binary(ByteView(repadded(counting(14))), none).comment == want);
+    // OpenSSH sets no bound and counts modulo 256.
+    BOOST_TEST(openssh::read_binary(ByteView(repadded(counting(262))), none).comment == want);
+    Bytes restarted = counting(6);
+    for (uint8_t i = 1; i <= 8; ++i) restarted.push_back(i);
+    BOOST_TEST(error_of([&] { openssh::read_binary(ByteView(repadded(restarted)), none); }) ==
+               "OpenSSH private section: padding at byte 146: not 1, 2, 3, ...");
+    Bytes last_wrong = counting(14);
+    last_wrong.back() = 0;
+    BOOST_TEST(error_of([&] { openssh::read_binary(ByteView(repadded(last_wrong)), none); }) ==
+               "OpenSSH private section: padding at byte 146: not 1, 2, 3, ...");
+    BOOST_TEST(error_of([&] { openssh::read_binary(ByteView(repadded(counting(13))), none); }) ==
+               "OpenSSH private key: private section is not a multiple of the cipher block size");
+}
+
 BOOST_AUTO_TEST_CASE(bcrypt_rounds_are_capped_before_hashing) {
     SecretBytes blob = body(std::string(example_encrypted));
     // kdf options: string(salt 16) then uint32 rounds at offset 15+14+10+4+4+16 = 63

@@ -5,6 +5,7 @@
 #include "ssh.h"
 #include "test_util.h"
 
+#include <botan/der_enc.h>
 #include <botan/ecdsa.h>
 #include <botan/hex.h>
 #include <botan/rsa.h>
@@ -17,6 +18,27 @@ using keypipe::test::error_of;
 
 namespace {
 const std::string ed25519_pkcs8 = "302e020100300506032b657004220420000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+
+// An EncryptedPrivateKeyInfo with PBES2 / scrypt(N, r, p) / AES-256-CBC and a dummy ciphertext.
+std::vector<uint8_t> scrypt_encrypted_key(size_t n, size_t r, size_t p) {
+    const std::vector<uint8_t> salt{'s', 'a', 'l', 't'}, iv(16), ciphertext(16);
+    std::vector<uint8_t> out;
+    Botan::DER_Encoder(out)
+        .start_cons(Botan::SEQUENCE)
+            .start_cons(Botan::SEQUENCE)
+                .encode(Botan::OID("1.2.840.113549.1.5.13"))
+                .start_cons(Botan::SEQUENCE)
+                    .start_cons(Botan::SEQUENCE)
+                        .encode(Botan::OID("1.3.6.1.4.1.11591.4.11"))
+                        .start_cons(Botan::SEQUENCE).encode(salt, Botan::OCTET_STRING).encode(n).encode(r).encode(p).end_cons()
+                    .end_cons()
+                    .start_cons(Botan::SEQUENCE).encode(Botan::OID("2.16.840.1.101.3.4.1.42")).encode(iv, Botan::OCTET_STRING).end_cons()
+                .end_cons()
+            .end_cons()
+            .encode(ciphertext, Botan::OCTET_STRING)
+        .end_cons();
+    return out;
+}
 
 PrivateKey ec_key(const char* curve) {
     return make_private_key(std::make_unique<Botan::ECDSA_PrivateKey>(Botan::system_rng(), Botan::EC_Group(curve)), "", "t");
@@ -80,6 +102,33 @@ BOOST_AUTO_TEST_CASE(pbkdf2_cost_is_capped_before_work) {
     FixedPassphrase pw("pw");
     BOOST_TEST(error_of([&] { pkcs8::read_encrypted(ByteView(der), pw); }) ==
                "PBKDF2 iteration count 2147483647 exceeds the limit of 10000000 (--allow-costly-kdf raises it)");
+}
+
+BOOST_AUTO_TEST_CASE(scrypt_cost_is_capped_in_total_before_work) {
+    // NoPassphrase: a file that passes every cap asks for the passphrase, one that does not
+    // is refused before that (and before any scrypt work).
+    NoPassphrase none;
+    auto error = [&](size_t n, size_t r, size_t p) {
+        const auto der = scrypt_encrypted_key(n, r, p);
+        return error_of([&] { pkcs8::read_encrypted(ByteView(der), none); });
+    };
+    const std::string asks = "the PKCS#8 key is encrypted (use --passin SRC)";
+    BOOST_TEST(error(1 << 14, 8, 1) == asks);  // openssl pkcs8 -scrypt
+    BOOST_TEST(error(1 << 20, 8, 2) == asks);  // 1 GiB, work 2^24: at both limits
+    // 1 GiB and p = 16 are each inside their limits; together ~100 s of work.
+    BOOST_TEST(error(1 << 20, 8, 16) ==
+               "scrypt parameters (N=1048576, r=8, p=16) exceed the limit of 16777216 for work = N*r*p "
+               "(--allow-costly-kdf raises it)");
+    BOOST_TEST(error(1 << 20, 8, 3) ==
+               "scrypt parameters (N=1048576, r=8, p=3) exceed the limit of 16777216 for work = N*r*p "
+               "(--allow-costly-kdf raises it)");
+    BOOST_TEST(error(1 << 21, 8, 1) ==
+               "scrypt parameters (N=2097152, r=8, p=1) exceed the limit of 1024 MiB for memory = 128*N*r "
+               "(--allow-costly-kdf raises it)");
+    // Not a cost limit, so the message does not offer --allow-costly-kdf.
+    BOOST_TEST(error(2, 1, 17) == "scrypt parameters (N=2, r=1, p=17) exceed the limit of p <= 16");
+    BOOST_TEST(error(3, 8, 1) == "scrypt parameters (N=3, r=8, p=1) are invalid (N a power of 2 above 1, r and p at least 1)");
+    BOOST_TEST(error(1024, 0, 1) == "scrypt parameters (N=1024, r=0, p=1) are invalid (N a power of 2 above 1, r and p at least 1)");
 }
 
 BOOST_AUTO_TEST_CASE(legacy_pem_round_trip) {

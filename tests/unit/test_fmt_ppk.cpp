@@ -153,6 +153,59 @@ BOOST_AUTO_TEST_CASE(argon2_costs_are_capped_before_hashing) {
                "PPK: Argon2-Parallelism 100000 exceeds the limit of 64 (--allow-costly-kdf raises it)");
 }
 
+BOOST_AUTO_TEST_CASE(argon2_total_work_is_capped_before_hashing) {
+    // NoPassphrase: a file that passes every cap asks for the passphrase, one that does not
+    // is refused before that (and before any hashing).
+    NoPassphrase none;
+    auto error = [&](const std::string& memory, const std::string& passes) {
+        const std::string text = replace(replace(example_v3, "Argon2-Memory: 8192", "Argon2-Memory: " + memory),
+                                         "Argon2-Passes: 8", "Argon2-Passes: " + passes);
+        return error_of([&] { ppk::read(view(text), none); });
+    };
+    const std::string asks = "the PPK key is encrypted (use --passin SRC)";
+    BOOST_TEST(error("8192", "34") == asks);        // puttygen's default on the reference machine
+    BOOST_TEST(error("1048576", "10") == asks);     // 1 GiB x 10: exactly the limit
+    // Each value at its own limit; together hours of hashing.
+    BOOST_TEST(error("1048576", "10000") ==
+               "PPK: Argon2 work of 1048576 KiB x 10000 passes exceeds the limit of 10485760 KiB-passes "
+               "(--allow-costly-kdf raises it)");
+    BOOST_TEST(error("1048576", "11") ==
+               "PPK: Argon2 work of 1048576 KiB x 11 passes exceeds the limit of 10485760 KiB-passes "
+               "(--allow-costly-kdf raises it)");
+    BOOST_TEST(error("8192", "10000") ==
+               "PPK: Argon2 work of 8192 KiB x 10000 passes exceeds the limit of 10485760 KiB-passes "
+               "(--allow-costly-kdf raises it)");
+    // key2ppk writes nothing it would refuse to read.
+    BOOST_CHECK_NO_THROW(ppk::parse_params("memory=1048576,passes=10"));
+    BOOST_CHECK_THROW(ppk::parse_params("memory=1048576,passes=11"), UsageError);
+}
+
+BOOST_AUTO_TEST_CASE(public_part_needs_no_passphrase) {
+    const std::string want = ssh::authorized_keys_line(example_key().public_key(), "keypipe-example");
+    for (const std::string* text : {&example_v3, &example_v2, &example_v3_plain}) {
+        const ppk::PublicPart part = ppk::read_public(view(*text));
+        BOOST_TEST(ssh::authorized_keys_line(part.key, part.key.comment) == want);
+        BOOST_TEST(part.encrypted == (text != &example_v3_plain));
+    }
+    // Through keyio, as ppk2key -y does: the passphrase source is never asked, and KDF
+    // costs beyond every limit do not matter because nothing is derived.
+    NoPassphrase none;
+    const std::string costly = replace(example_v3, "Argon2-Passes: 8", "Argon2-Passes: 4294967295");
+    const PublicKeyRead read = read_public_key(view(costly), none);
+    BOOST_TEST(ssh::authorized_keys_line(read.key, read.key.comment) == want);
+    BOOST_TEST(read.encrypted);
+    // Still validated: the blob is parsed and must be of the type the first line names.
+    BOOST_TEST(error_of([&] { ppk::read_public(view(replace(example_v3, "File-3: ssh-ed25519", "File-3: ssh-rsa"))); }) ==
+               "PPK: key type \"ssh-rsa\" does not match the public key");
+    BOOST_TEST(error_of([&] { ppk::read_public(view(replace(example_v3, "VTG4\n", "VT*4\n"))); }).find("PPK: bad base64") == 0u);
+    BOOST_TEST(error_of([&] { ppk::read_public(view(replace(example_v3, "VTG4\n", "\n"))); }) ==
+               "SSH public key: public key at byte 19: 32 bytes needed, 29 left");
+    BOOST_TEST(error_of([&] { ppk::read_public(view(replace(example_v3, "Public-Lines: 2", "Public-Lines: 2000"))); }) ==
+               "PPK: Public-Lines 2000 exceeds the limit of 1024");
+    BOOST_TEST(error_of([&] { ppk::read_public(view(replace(example_v3, "Encryption: aes256-cbc", "Encryption: aes128-cbc"))); }) ==
+               "unsupported PPK encryption: aes128-cbc");
+}
+
 BOOST_AUTO_TEST_CASE(versions_and_headers) {
     NoPassphrase none;
     BOOST_TEST(error_of([&] { ppk::read(view(replace(example_v3_plain, "File-3", "File-4")), none); }) == "unsupported PPK version 4");
