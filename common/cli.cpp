@@ -263,7 +263,7 @@ void Sink::put(ByteView data, Sensitivity s, std::string extension, std::string 
 }
 
 void Sink::note_key(const PublicKey& key, bool encrypted) {
-    note_ = KeyNote{std::string(ssh_name(key.type)), key_bits(*key.key),
+    note_ = KeyNote{std::string(ssh_name(key.type)), key_bits(key),
                     ssh::fingerprint_sha256(ByteView(ssh::public_blob(key))), encrypted};
 }
 

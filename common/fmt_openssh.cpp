@@ -130,7 +130,9 @@ PrivateKey read_private_fields(Cursor& c, const char* what) {
     if (type == KeyType::rsa) {
         const Botan::BigInt n = c.mpint("n"), e = c.mpint("e"), d = c.mpint("d"), iqmp = c.mpint("iqmp");
         const Botan::BigInt p = c.mpint("p"), q = c.mpint("q");
-        key = make_rsa_private_key({n, e, d, p, q, std::nullopt, std::nullopt, iqmp}, what, "iqmp is not q^-1 mod p");
+        PrivateKey rsa = make_rsa_private_key({n, e, d, p, q, std::nullopt, std::nullopt, iqmp}, what, "iqmp is not q^-1 mod p");
+        rsa.comment = std::string(c.string("comment").as_string());
+        return rsa;
     } else if (type == KeyType::ed25519) {
         const ByteView pk = c.string("public key");
         const ByteView sk = c.string("private key");
@@ -234,13 +236,13 @@ SecretBytes write(const PrivateKey& key, const WriteOptions& options, Botan::Ran
     priv.raw(ByteView(check, 4));
     priv.string(ssh_name(key.type));
     if (key.type == KeyType::rsa) {
-        const auto& rsa = dynamic_cast<const Botan::RSA_PrivateKey&>(*key.key);
-        priv.mpint(rsa.get_n());
-        priv.mpint(rsa.get_e());
-        priv.mpint(rsa.get_d());
-        priv.mpint(rsa.get_c());
-        priv.mpint(rsa.get_p());
-        priv.mpint(rsa.get_q());
+        const RsaNumbers rsa = rsa_numbers(key);
+        priv.mpint(rsa.n);
+        priv.mpint(rsa.e);
+        priv.mpint(rsa.d);
+        priv.mpint(rsa.qinv);
+        priv.mpint(rsa.p);
+        priv.mpint(rsa.q);
     } else if (key.type == KeyType::ed25519) {
         const auto& ed = dynamic_cast<const Botan::Ed25519_PrivateKey&>(*key.key);
         priv.string(ByteView(ed.get_public_key()));

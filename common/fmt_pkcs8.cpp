@@ -135,7 +135,7 @@ PrivateKey read_rsa_private_key(ByteView der, const char* what) {
     const Botan::BigInt qinv = r.integer("coefficient");
     if (version == 1) throw Error(std::string(what) + ": multi-prime RSA keys are not supported");
     r.expect_end("RSAPrivateKey");
-    return make_private_key(make_rsa_private_key({n, e, d, p, q, dp, dq, qinv}, what), "", what);
+    return make_rsa_private_key({n, e, d, p, q, dp, dq, qinv}, what);
 }
 
 SecretBytes pad_scalar(const Botan::BigInt& d, const Botan::EC_Group& group) {

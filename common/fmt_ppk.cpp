@@ -158,8 +158,9 @@ PrivateKey build_key(const PublicKey& pub, ByteView private_plain, std::string c
     const char* what = "PPK key";
     Cursor c(private_plain, "PPK private key");
     std::unique_ptr<Botan::Private_Key> key;
+    std::optional<PrivateKey> rsa;
     if (pub.type == KeyType::rsa) {
-        const auto& rsa_pub = dynamic_cast<const Botan::RSA_PublicKey&>(*pub.key);
+        const RsaNumbers rsa_pub = rsa_numbers(pub);
         const Botan::BigInt d = c.mpint("d");
         Botan::BigInt p = c.mpint("p"), q = c.mpint("q");
         const Botan::BigInt iqmp = c.mpint("iqmp");
@@ -168,7 +169,7 @@ PrivateKey build_key(const PublicKey& pub, ByteView private_plain, std::string c
         // only when it is right for p > q (as puttygen writes it), which saves the inversion.
         std::optional<Botan::BigInt> qinv;
         if (q >= 2 && iqmp < p && (iqmp * q) % p == 1) qinv = iqmp;
-        key = make_rsa_private_key({rsa_pub.get_n(), rsa_pub.get_e(), d, p, q, std::nullopt, std::nullopt, qinv}, what);
+        rsa = make_rsa_private_key({rsa_pub.n, rsa_pub.e, d, p, q, std::nullopt, std::nullopt, qinv}, what);
     } else if (pub.type == KeyType::ed25519) {
         const ByteView seed = c.string("private key");
         if (seed.size() != 32) c.fail("private key", "Ed25519 seed is not 32 bytes");
@@ -187,7 +188,8 @@ PrivateKey build_key(const PublicKey& pub, ByteView private_plain, std::string c
     }
     // What follows is the encryption padding (checked by the MAC), or nothing.
     if (c.remaining() >= cipher_block) c.fail("padding", "longer than a cipher block");
-    PrivateKey out = make_private_key(std::move(key), std::move(comment), what);
+    PrivateKey out = rsa ? std::move(*rsa) : make_private_key(std::move(key), "", what);
+    out.comment = std::move(comment);
     out.has_comment = true;
     return out;
 }
@@ -356,16 +358,16 @@ SecretBytes write(const PrivateKey& key, const std::string& raw_comment, const P
 
     SecretWriter priv;
     if (key.type == KeyType::rsa) {
-        const auto& rsa = dynamic_cast<const Botan::RSA_PrivateKey&>(*key.key);
+        const RsaNumbers rsa = rsa_numbers(key);
         // puttygen writes the larger prime first and iqmp = q^-1 mod p for that order;
-        // Botan's get_c() is that value already unless the primes need swapping.
-        const bool swap = rsa.get_p() < rsa.get_q();
-        const Botan::BigInt& p = swap ? rsa.get_q() : rsa.get_p();
-        const Botan::BigInt& q = swap ? rsa.get_p() : rsa.get_q();
-        priv.mpint(rsa.get_d());
+        // the key's qinv is that value already unless the primes need swapping.
+        const bool swap = rsa.p < rsa.q;
+        const Botan::BigInt& p = swap ? rsa.q : rsa.p;
+        const Botan::BigInt& q = swap ? rsa.p : rsa.q;
+        priv.mpint(rsa.d);
         priv.mpint(p);
         priv.mpint(q);
-        priv.mpint(swap ? Botan::inverse_mod(q, p) : rsa.get_c());
+        priv.mpint(swap ? Botan::inverse_mod(q, p) : rsa.qinv);
     } else if (key.type == KeyType::ed25519) {
         const auto& sk = dynamic_cast<const Botan::Ed25519_PrivateKey&>(*key.key).get_private_key();
         priv.string(ByteView(sk.data(), 32));

@@ -100,8 +100,7 @@ PrivateKey make_private_key(std::unique_ptr<Botan::Private_Key> key, std::string
     return PrivateKey{type, std::shared_ptr<const Botan::Private_Key>(std::move(key)), std::move(comment)};
 }
 
-std::unique_ptr<Botan::RSA_PrivateKey> make_rsa_private_key(const RsaParts& k, const std::string& what,
-                                                           const std::string& crt_mismatch) {
+PrivateKey make_rsa_private_key(const RsaParts& k, const std::string& what, const std::string& crt_mismatch) {
     const size_t bits = k.n.bits();
     if (bits > max_rsa_bits)
         throw Error(what + ": RSA key of " + std::to_string(bits) + " bits is larger than the " +
@@ -116,32 +115,81 @@ std::unique_ptr<Botan::RSA_PrivateKey> make_rsa_private_key(const RsaParts& k, c
     const Botan::BigInt p1 = k.p - 1, q1 = k.q - 1;
     const Botan::BigInt ed = k.e * k.d;
     if (k.d < 1 || ed % p1 != 1 || ed % q1 != 1) throw Error(what + ": inconsistent RSA key (d does not match e, p and q)");
-    const Botan::BigInt dp = k.d % p1, dq = k.d % q1;
-    if ((k.dp && *k.dp != dp) || (k.dq && *k.dq != dq)) throw Error(what + ": inconsistent RSA key (" + crt_mismatch + ")");
-    Botan::BigInt qinv;
+    RsaNumbers r{k.n, k.e, k.d, k.p, k.q, k.d % p1, k.d % q1, {}, true};
+    if ((k.dp && *k.dp != r.dp) || (k.dq && *k.dq != r.dq)) throw Error(what + ": inconsistent RSA key (" + crt_mismatch + ")");
     if (k.qinv) {  // checked by multiplying back: no inversion needed
         if (k.qinv->is_negative() || *k.qinv >= k.p || (*k.qinv * k.q) % k.p != 1)
             throw Error(what + ": inconsistent RSA key (" + crt_mismatch + ")");
-        qinv = *k.qinv;
+        r.qinv = *k.qinv;
     } else {
-        qinv = Botan::inverse_mod(k.q, k.p);
-        if (qinv.is_zero()) throw Error(what + ": inconsistent RSA key (q has no inverse mod p)");
+        r.qinv = Botan::inverse_mod(k.q, k.p);
+        if (r.qinv.is_zero()) throw Error(what + ": inconsistent RSA key (q has no inverse mod p)");
     }
-    const Botan::secure_vector<uint8_t> pkcs1 = Botan::DER_Encoder()
-                                                    .start_cons(Botan::SEQUENCE)
-                                                    .encode(size_t(0))
-                                                    .encode(k.n)
-                                                    .encode(k.e)
-                                                    .encode(k.d)
-                                                    .encode(k.p)
-                                                    .encode(k.q)
-                                                    .encode(dp)
-                                                    .encode(dq)
-                                                    .encode(qinv)
-                                                    .end_cons()
-                                                    .get_contents();
-    return translate_errors(what + ": invalid RSA key",
-                            [&] { return std::make_unique<Botan::RSA_PrivateKey>(Botan::AlgorithmIdentifier(), pkcs1); });
+    return PrivateKey{KeyType::rsa, KeyRef<Botan::Private_Key>(std::make_shared<const KeyState>(std::move(r))), ""};
+}
+
+PublicKey make_rsa_public_key(const Botan::BigInt& n, const Botan::BigInt& e, const std::string& invalid) {
+    // What Botan's RSA_PublicKey refuses (its Montgomery setup needs an odd n >= 3), checked
+    // now rather than when the key is built.
+    if (n.is_negative() || n < 3 || n.is_even() || e.is_negative() || e.is_even()) throw Error(invalid);
+    if (n.bits() > max_rsa_bits)
+        throw Error("RSA key of " + std::to_string(n.bits()) + " bits is larger than the " +
+                    std::to_string(max_rsa_bits) + "-bit limit");
+    RsaNumbers r;
+    r.n = n;
+    r.e = e;
+    return PublicKey{KeyType::rsa, KeyRef<Botan::Public_Key>(std::make_shared<const KeyState>(std::move(r))), ""};
+}
+
+const Botan::Public_Key& KeyState::get() const {
+    std::call_once(once_, [this] {
+        if (key_) return;
+        const RsaNumbers& r = *rsa_;
+        if (!r.has_private) {
+            key_ = std::make_shared<const Botan::RSA_PublicKey>(r.n, r.e);
+            return;
+        }
+        const Botan::secure_vector<uint8_t> pkcs1 = Botan::DER_Encoder()
+                                                        .start_cons(Botan::SEQUENCE)
+                                                        .encode(size_t(0))
+                                                        .encode(r.n)
+                                                        .encode(r.e)
+                                                        .encode(r.d)
+                                                        .encode(r.p)
+                                                        .encode(r.q)
+                                                        .encode(r.dp)
+                                                        .encode(r.dq)
+                                                        .encode(r.qinv)
+                                                        .end_cons()
+                                                        .get_contents();
+        key_ = translate_errors("invalid RSA key",
+                                [&] { return std::make_shared<const Botan::RSA_PrivateKey>(Botan::AlgorithmIdentifier(), pkcs1); });
+    });
+    return *key_;
+}
+
+RsaNumbers rsa_numbers(const PrivateKey& key) {
+    if (const RsaNumbers* r = key.key.rsa()) return *r;
+    const auto& k = dynamic_cast<const Botan::RSA_PrivateKey&>(*key.key);
+    return RsaNumbers{k.get_n(), k.get_e(), k.get_d(), k.get_p(), k.get_q(), k.get_d1(), k.get_d2(), k.get_c(), true};
+}
+
+RsaNumbers rsa_numbers(const PublicKey& key) {
+    RsaNumbers r;
+    if (const RsaNumbers* lazy = key.key.rsa()) {
+        r.n = lazy->n;
+        r.e = lazy->e;
+    } else {
+        const auto& k = dynamic_cast<const Botan::RSA_PublicKey&>(*key.key);
+        r.n = k.get_n();
+        r.e = k.get_e();
+    }
+    return r;
+}
+
+size_t key_bits(const PublicKey& key) {
+    if (const RsaNumbers* r = key.key.rsa()) return r->n.bits();
+    return key_bits(*key.key);
 }
 
 PublicKey make_public_key(std::unique_ptr<Botan::Public_Key> key, std::string comment) {

@@ -9,6 +9,8 @@
 #include <botan/rsa.h>
 
 #include <memory>
+#include <mutex>
+#include <type_traits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,20 +36,72 @@ size_t key_bits(const Botan::Public_Key& key);
 constexpr size_t max_rsa_bits = 16384;
 constexpr size_t min_rsa_bits = 1024;  // OpenSSH refuses smaller keys
 
+// The numbers of an RSA key. Private keys have every CRT value, checked against the rest
+// (make_rsa_private_key); public keys only n and e.
+struct RsaNumbers {
+    Botan::BigInt n, e, d, p, q, dp, dq, qinv;
+    bool has_private = false;
+};
+
+// A Botan key shared by copies of a key. An RSA key a reader makes from its numbers is
+// built in Botan only when something needs Botan's maths (signing, PKCS#8 encoding,
+// certificates): Botan's RSA constructors set up constant-time Montgomery and Barrett
+// reduction for n, p and q, ~8M instructions for RSA-2048 and three quarters of
+// converting such a key to PPK, which the SSH and PPK codecs, working from the numbers,
+// never need. Thread-safe.
+class KeyState {
+public:
+    explicit KeyState(std::shared_ptr<const Botan::Public_Key> key) : key_(std::move(key)) {}
+    explicit KeyState(RsaNumbers rsa) : rsa_(std::make_unique<const RsaNumbers>(std::move(rsa))) {}
+    const Botan::Public_Key& get() const;
+    const RsaNumbers* rsa() const { return rsa_.get(); }
+
+private:
+    mutable std::once_flag once_;
+    mutable std::shared_ptr<const Botan::Public_Key> key_;
+    std::unique_ptr<const RsaNumbers> rsa_;
+};
+
+// Points at a Botan key like a shared_ptr (*key, key->), built on first use.
+template <class T>
+class KeyRef {
+public:
+    KeyRef() = default;
+    template <class U, class = std::enable_if_t<std::is_convertible_v<U*, const T*>>>
+    KeyRef(std::shared_ptr<U> key)
+        : state_(key ? std::make_shared<const KeyState>(std::shared_ptr<const Botan::Public_Key>(std::move(key))) : nullptr) {}
+    explicit KeyRef(std::shared_ptr<const KeyState> state) : state_(std::move(state)) {}
+    const T& operator*() const { return dynamic_cast<const T&>(state_->get()); }
+    const T* operator->() const { return &**this; }
+    // The numbers of an RSA key that was made from them, else nullptr.
+    const RsaNumbers* rsa() const { return state_ ? state_->rsa() : nullptr; }
+    const std::shared_ptr<const KeyState>& state() const { return state_; }
+
+private:
+    std::shared_ptr<const KeyState> state_;
+};
+
 struct PublicKey {
     KeyType type{};
-    std::shared_ptr<const Botan::Public_Key> key;
+    KeyRef<Botan::Public_Key> key;
     std::string comment;
 };
 
 struct PrivateKey {
     KeyType type{};
-    std::shared_ptr<const Botan::Private_Key> key;
+    KeyRef<Botan::Private_Key> key;
     std::string comment;
     bool has_comment = false;  // the format carries a comment (OpenSSH, PPK), even an empty one
 
-    PublicKey public_key() const { return {type, key, comment}; }
+    PublicKey public_key() const { return {type, KeyRef<Botan::Public_Key>(key.state()), comment}; }
 };
+
+// The numbers of an RSA key (PrivateKey: all of them; PublicKey: n and e), whether it was
+// made from them or by Botan (genkeycert).
+RsaNumbers rsa_numbers(const PrivateKey& key);
+RsaNumbers rsa_numbers(const PublicKey& key);
+// key_bits without building a Botan key.
+size_t key_bits(const PublicKey& key);
 
 // Wraps a decoded key: classifies it, enforces size limits and checks that its parts are
 // consistent (RSA n = p*q and e*d = 1 mod p-1, q-1; EC scalar in range). Readers build
@@ -67,11 +121,14 @@ struct RsaParts {
 // Every reader builds RSA keys here. Checks, in this order, throwing Error named after
 // `what`: the size limit, n = p*q, e odd and >= 3, e*d = 1 mod p-1 and mod q-1 ("d does not
 // match e, p and q"), then each given CRT value against the correct one (`crt_mismatch`,
-// e.g. "CRT values do not match p and q"). Missing CRT values are computed. The key is then
-// made with Botan's PKCS#1 constructor, which takes the CRT values as given instead of
-// recomputing them in constant time (d mod p-1 and q-1 with ct_modulo, q^-1 mod p with
-// inverse_mod: ~40% of key2ppk's instructions for an RSA-2048 key).
-std::unique_ptr<Botan::RSA_PrivateKey> make_rsa_private_key(
-    const RsaParts& parts, const std::string& what, const std::string& crt_mismatch = "CRT values do not match p and q");
+// e.g. "CRT values do not match p and q"). Missing CRT values are computed. The Botan key,
+// when one is needed, is made with Botan's PKCS#1 constructor, which takes the CRT values
+// as given instead of recomputing them in constant time (d mod p-1 and q-1 with
+// ct_modulo, q^-1 mod p with inverse_mod).
+PrivateKey make_rsa_private_key(const RsaParts& parts, const std::string& what,
+                                const std::string& crt_mismatch = "CRT values do not match p and q");
+// An RSA public key from its numbers; throws Error(invalid) for numbers Botan refuses,
+// and the size limit's Error.
+PublicKey make_rsa_public_key(const Botan::BigInt& n, const Botan::BigInt& e, const std::string& invalid);
 
 }  // namespace keypipe

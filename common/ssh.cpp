@@ -20,9 +20,9 @@ Bytes public_blob(const PublicKey& key) {
     w.string(ssh_name(key.type));
     switch (key.type) {
     case KeyType::rsa: {
-        const auto& rsa = dynamic_cast<const Botan::RSA_PublicKey&>(*key.key);
-        w.mpint(rsa.get_e());
-        w.mpint(rsa.get_n());
+        const RsaNumbers rsa = rsa_numbers(key);
+        w.mpint(rsa.e);
+        w.mpint(rsa.n);
         break;
     }
     case KeyType::ed25519:
@@ -44,8 +44,8 @@ PublicKey parse_public_blob(ByteView blob) {
     if (type == KeyType::rsa) {
         const Botan::BigInt e = c.mpint("e");
         const Botan::BigInt n = c.mpint("n");
-        key = translate_errors("SSH public key: invalid RSA key",
-                               [&] { return std::make_unique<Botan::RSA_PublicKey>(n, e); });
+        c.expect_end();
+        return make_rsa_public_key(n, e, "SSH public key: invalid RSA key");
     } else if (type == KeyType::ed25519) {
         const ByteView pk = c.string("public key");
         if (pk.size() != 32) c.fail("public key", "Ed25519 public key is not 32 bytes");
@@ -102,7 +102,7 @@ std::string fingerprint_md5(ByteView blob) {
 
 std::string fingerprint_line(const PublicKey& key, const std::string& comment, bool md5) {
     const Bytes blob = public_blob(key);
-    return std::to_string(key_bits(*key.key)) + " " + (md5 ? fingerprint_md5(blob) : fingerprint_sha256(blob)) + " " +
+    return std::to_string(key_bits(key)) + " " + (md5 ? fingerprint_md5(blob) : fingerprint_sha256(blob)) + " " +
            (comment.empty() ? "no comment" : clean_comment(comment)) + " (" + std::string(display_name(key.type)) + ")\n";
 }
 
