@@ -451,9 +451,53 @@ int Tool::run_batch(const Args& args, const Body& body) {
         for (const auto& t : targets) claimed.emplace(t.first, in.path());
     };
 
-    auto convert = [&](size_t i) {
+    auto publish = [&](size_t i, Result r) {
+        std::lock_guard<std::mutex> lock(mutex);
+        if (r.status == Status::failed && fail_fast) stop = true;
+        results[i] = std::move(r);
+        ready[i] = 1;
+        cv.notify_all();
+    };
+    auto fail = [&](Result& r, const Input& in, const std::string& subject, const std::string& what) {
+        r.status = Status::failed;
+        r.error = (subject.empty() ? in.display_name() : subject) + ": " + what;
+    };
+
+    // Converted inputs whose files are written but not yet durable nor in place: a worker
+    // makes a group of them durable with one syncfs, then links and publishes them.
+    struct Staged {
+        size_t index;
+        Result result;
+        std::vector<std::unique_ptr<StagedFile>> files;
+    };
+    constexpr size_t group_size = 16;
+    auto commit = [&](std::vector<Staged>& group) {
+        std::vector<StagedFile*> all;
+        for (auto& g : group)
+            for (auto& f : g.files) all.push_back(f.get());
+        std::optional<Error> sync_error;
+        try {
+            sync_staged(all);
+        } catch (const Error& e) {
+            sync_error = e;
+        }
+        for (auto& g : group) {
+            try {
+                if (sync_error) throw *sync_error;
+                for (auto& f : g.files) f->link();
+            } catch (const Error& e) {
+                fail(g.result, inputs[g.index], e.subject(), e.what());
+            }
+            g.files.clear();
+            publish(g.index, std::move(g.result));
+        }
+        group.clear();
+    };
+
+    auto convert = [&](size_t i, std::vector<Staged>& group) {
         Input& in = inputs[i];
         Result r;
+        std::vector<std::unique_ptr<StagedFile>> files;
         try {
             if (to_dir && !fixed_extension_.empty() && !force && exists(base_for(in) + fixed_extension_)) {
                 r.status = Status::skipped;
@@ -475,7 +519,7 @@ int Tool::run_batch(const Args& args, const Body& body) {
                             std::string parent = fs::path(path).parent_path().string();
                             if (parent.empty()) parent = ".";
                             prepare_dir(parent, item->sensitivity);
-                            write_file_atomic(path, ByteView(item->data), item->sensitivity, force, false);
+                            files.push_back(std::make_unique<StagedFile>(path, ByteView(item->data), item->sensitivity, force));
                         }
                     }
                 } else {
@@ -483,22 +527,20 @@ int Tool::run_batch(const Args& args, const Body& body) {
                 }
             }
         } catch (const Error& e) {
-            r.status = Status::failed;
-            r.error = (e.subject().empty() ? in.display_name() : e.subject()) + ": " + e.what();
+            fail(r, in, e.subject(), e.what());
         } catch (const std::bad_alloc&) {
-            r.status = Status::failed;
-            r.error = in.display_name() + ": out of memory";
+            fail(r, in, "", "out of memory");
         } catch (const UsageError&) {
             throw;
         } catch (const std::exception& e) {
-            r.status = Status::failed;
-            r.error = in.display_name() + ": internal error: " + e.what();
+            fail(r, in, "", std::string("internal error: ") + e.what());
         }
-        std::lock_guard<std::mutex> lock(mutex);
-        if (r.status == Status::failed && fail_fast) stop = true;
-        results[i] = std::move(r);
-        ready[i] = 1;
-        cv.notify_all();
+        if (r.status == Status::failed || files.empty()) {
+            publish(i, std::move(r));  // (files of a failed input are dropped unseen)
+            return;
+        }
+        group.push_back(Staged{i, std::move(r), std::move(files)});
+        if (group.size() >= group_size) commit(group);
     };
 
     // Default: one worker per core. Outputs wait on fdatasync, so -j above the core count
@@ -512,10 +554,12 @@ int Tool::run_batch(const Args& args, const Body& body) {
         return next++;
     };
     auto work = [&] {
+        std::vector<Staged> group;
         while (const std::optional<size_t> i = take()) {
             try {
-                convert(*i);
+                convert(*i, group);
             } catch (...) {  // a UsageError from a body: the whole run is a usage error
+                commit(group);
                 std::lock_guard<std::mutex> lock(mutex);
                 if (!usage_failure) usage_failure = std::current_exception();
                 stop = true;
@@ -525,6 +569,7 @@ int Tool::run_batch(const Args& args, const Body& body) {
                 return;
             }
         }
+        commit(group);
     };
     std::vector<std::thread> workers;
     // Whatever leaves this function, the workers are told to stop and are joined first.

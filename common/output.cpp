@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
+#include <set>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -52,42 +53,6 @@ void write_all(int fd, ByteView data, const std::string& name) {
 
 [[noreturn]] void exists(const std::string& path) { throw Error(path, "file exists (use -f to replace it)"); }
 
-// A named temporary file for filesystems without O_TMPFILE; removed unless kept.
-class NamedTemp {
-public:
-    NamedTemp(const std::string& dir, const std::string& path, mode_t mode) {
-        for (int attempt = 0; attempt < 100; ++attempt) {
-            name_ = dir + "/.keypipe-" + std::to_string(::getpid()) + "-" + std::to_string(attempt) + ".tmp";
-            fd_ = ::open(name_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-            if (fd_ >= 0 || errno != EEXIST) break;
-        }
-        if (fd_ < 0) throw Error(path, "cannot create a temporary file: " + errno_text(errno));
-    }
-    ~NamedTemp() {
-        if (fd_ >= 0) ::close(fd_);
-        if (!kept_) ::unlink(name_.c_str());
-    }
-    NamedTemp(const NamedTemp&) = delete;
-    NamedTemp& operator=(const NamedTemp&) = delete;
-    int fd() const { return fd_; }
-    const std::string& name() const { return name_; }
-    void keep() { kept_ = true; }
-
-private:
-    std::string name_;
-    int fd_ = -1;
-    bool kept_ = false;
-};
-
-void place(const std::string& from, const std::string& path, bool force) {
-    if (force) {
-        if (::rename(from.c_str(), path.c_str()) != 0) throw Error(path, "cannot write: " + errno_text(errno));
-    } else if (::link(from.c_str(), path.c_str()) != 0) {
-        if (errno == EEXIST) exists(path);
-        throw Error(path, "cannot write: " + errno_text(errno));
-    }
-}
-
 }  // namespace
 
 void sync_directory(const std::string& dir) {
@@ -95,60 +60,110 @@ void sync_directory(const std::string& dir) {
     if (d.get() >= 0) ::fsync(d.get());
 }
 
-void write_file_atomic(const std::string& path, ByteView data, Sensitivity s, bool force, bool sync_dir) {
+StagedFile::StagedFile(std::string path, ByteView data, Sensitivity s, bool force)
+    : path_(std::move(path)), dir_(parent_dir(path_)), force_(force) {
     const mode_t mode = s == Sensitivity::private_key ? 0600 : 0666;  // public files: umask applies
-    const std::string dir = parent_dir(path);
     struct stat st {};
-    if (::stat(path.c_str(), &st) == 0) {
-        if (S_ISDIR(st.st_mode)) throw Error(path, "is a directory");
+    if (::stat(path_.c_str(), &st) == 0) {
+        if (S_ISDIR(st.st_mode)) throw Error(path_, "is a directory");
         // A device or pipe (-o /dev/null, -o /dev/stdout, a FIFO) is written to, never
         // replaced: renaming over /dev/null would put a regular file in its place.
         if (!S_ISREG(st.st_mode)) {
-            Fd out(::open(path.c_str(), O_WRONLY | O_NOCTTY | O_CLOEXEC));
-            if (out.get() < 0) throw Error(path, "cannot open: " + errno_text(errno));
+            Fd out(::open(path_.c_str(), O_WRONLY | O_NOCTTY | O_CLOEXEC));
+            if (out.get() < 0) throw Error(path_, "cannot open: " + errno_text(errno));
             if (s == Sensitivity::private_key && ::isatty(out.get()))
-                throw Error(path, "refusing to write a private key to a terminal");
-            write_all(out.get(), data, path);
+                throw Error(path_, "refusing to write a private key to a terminal");
+            write_all(out.get(), data, path_);
+            linked_ = true;  // nothing left to do
             return;
         }
-        if (!force) exists(path);
+        if (!force) exists(path_);
     }
-    Fd tmp(::open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, mode));
-    if (tmp.get() < 0 && errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
-        throw Error(path, "cannot create: " + errno_text(errno));
-    if (tmp.get() >= 0) {
-        if (s == Sensitivity::private_key) ::fchmod(tmp.get(), 0600);  // whatever the umask
-        write_all(tmp.get(), data, path);
-        if (::fdatasync(tmp.get()) != 0) throw Error(path, "fsync failed: " + errno_text(errno));
-        const std::string proc = "/proc/self/fd/" + std::to_string(tmp.get());
-        if (!force) {
-            if (::linkat(AT_FDCWD, proc.c_str(), AT_FDCWD, path.c_str(), AT_SYMLINK_FOLLOW) != 0) {
-                if (errno == EEXIST) exists(path);
-                throw Error(path, "cannot write: " + errno_text(errno));
-            }
+    fd_ = ::open(dir_.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, mode);
+    if (fd_ < 0) {
+        if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL) throw Error(path_, "cannot create: " + errno_text(errno));
+        // No O_TMPFILE here: a named temporary file, removed unless linked.
+        for (int attempt = 0; attempt < 100; ++attempt) {
+            temp_name_ = dir_ + "/.keypipe-" + std::to_string(::getpid()) + "-" + std::to_string(attempt) + ".tmp";
+            fd_ = ::open(temp_name_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+            if (fd_ >= 0 || errno != EEXIST) break;
+        }
+        if (fd_ < 0) {
+            temp_name_.clear();
+            throw Error(path_, "cannot create a temporary file: " + errno_text(errno));
+        }
+    }
+    if (s == Sensitivity::private_key) ::fchmod(fd_, 0600);  // whatever the umask
+    write_all(fd_, data, path_);
+}
+
+StagedFile::~StagedFile() {
+    if (fd_ >= 0) ::close(fd_);
+    if (!linked_ && !temp_name_.empty()) ::unlink(temp_name_.c_str());
+}
+
+void StagedFile::sync() {
+    if (linked_) return;
+    if (::fdatasync(fd_) != 0) throw Error(path_, "fsync failed: " + errno_text(errno));
+}
+
+void StagedFile::link() {
+    if (linked_) return;
+    if (!temp_name_.empty()) {
+        if (force_) {
+            if (::rename(temp_name_.c_str(), path_.c_str()) != 0) throw Error(path_, "cannot write: " + errno_text(errno));
+        } else if (::link(temp_name_.c_str(), path_.c_str()) != 0) {
+            if (errno == EEXIST) exists(path_);
+            throw Error(path_, "cannot write: " + errno_text(errno));
         } else {
-            // Link under a temporary name, then rename over the target: still atomic.
-            for (int attempt = 0;; ++attempt) {
-                const std::string name = dir + "/.keypipe-" + std::to_string(::getpid()) + "-" + std::to_string(attempt) + ".tmp";
-                if (::linkat(AT_FDCWD, proc.c_str(), AT_FDCWD, name.c_str(), AT_SYMLINK_FOLLOW) == 0) {
-                    if (::rename(name.c_str(), path.c_str()) != 0) {
-                        const int err = errno;
-                        ::unlink(name.c_str());
-                        throw Error(path, "cannot write: " + errno_text(err));
-                    }
-                    break;
-                }
-                if (errno != EEXIST || attempt == 100) throw Error(path, "cannot write: " + errno_text(errno));
-            }
+            ::unlink(temp_name_.c_str());
+        }
+        temp_name_.clear();
+        linked_ = true;
+        return;
+    }
+    const std::string proc = "/proc/self/fd/" + std::to_string(fd_);
+    if (!force_) {
+        if (::linkat(AT_FDCWD, proc.c_str(), AT_FDCWD, path_.c_str(), AT_SYMLINK_FOLLOW) != 0) {
+            if (errno == EEXIST) exists(path_);
+            throw Error(path_, "cannot write: " + errno_text(errno));
         }
     } else {
-        NamedTemp t(dir, path, mode);
-        if (s == Sensitivity::private_key) ::fchmod(t.fd(), 0600);
-        write_all(t.fd(), data, path);
-        if (::fdatasync(t.fd()) != 0) throw Error(path, "fsync failed: " + errno_text(errno));
-        place(t.name(), path, force);
+        // Link under a temporary name, then rename over the target: still atomic.
+        for (int attempt = 0;; ++attempt) {
+            const std::string name = dir_ + "/.keypipe-" + std::to_string(::getpid()) + "-" + std::to_string(attempt) + ".tmp";
+            if (::linkat(AT_FDCWD, proc.c_str(), AT_FDCWD, name.c_str(), AT_SYMLINK_FOLLOW) == 0) {
+                if (::rename(name.c_str(), path_.c_str()) != 0) {
+                    const int err = errno;
+                    ::unlink(name.c_str());
+                    throw Error(path_, "cannot write: " + errno_text(err));
+                }
+                break;
+            }
+            if (errno != EEXIST || attempt == 100) throw Error(path_, "cannot write: " + errno_text(errno));
+        }
     }
-    if (sync_dir) sync_directory(dir);
+    linked_ = true;
+}
+
+void sync_staged(const std::vector<StagedFile*>& files) {
+    std::set<dev_t> synced;
+    for (StagedFile* f : files) {
+        if (f->linked_) continue;
+        struct stat st {};
+        if (::fstat(f->fd_, &st) != 0 || !synced.insert(st.st_dev).second) continue;
+        if (::syncfs(f->fd_) != 0) {  // not expected; fall back to one fdatasync per file
+            for (StagedFile* g : files) g->sync();
+            return;
+        }
+    }
+}
+
+void write_file_atomic(const std::string& path, ByteView data, Sensitivity s, bool force, bool sync_dir) {
+    StagedFile f(path, data, s, force);
+    f.sync();
+    f.link();
+    if (sync_dir) sync_directory(f.dir());
 }
 
 void write_stdout(ByteView data, Sensitivity s) {

@@ -20,6 +20,33 @@ enum class Sensitivity { public_data, private_key };
 // does it once per folder instead of once per file).
 void write_file_atomic(const std::string& path, ByteView data, Sensitivity s, bool force, bool sync_dir = true);
 
+// The two halves of write_file_atomic, for a batch: the constructor checks the target
+// and writes the data to the unnamed temporary file (or writes a device or FIFO
+// directly); sync() fdatasyncs it; link() puts it in place (Error(path, ...) as above).
+// A StagedFile destroyed before link() leaves nothing behind.
+class StagedFile {
+public:
+    StagedFile(std::string path, ByteView data, Sensitivity s, bool force);
+    ~StagedFile();
+    StagedFile(const StagedFile&) = delete;
+    StagedFile& operator=(const StagedFile&) = delete;
+    void sync();
+    void link();
+    const std::string& path() const { return path_; }
+    const std::string& dir() const { return dir_; }
+
+private:
+    friend void sync_staged(const std::vector<StagedFile*>& files);
+    std::string path_, dir_, temp_name_;  // temp_name_: only without O_TMPFILE
+    int fd_ = -1;
+    bool force_ = false, linked_ = false;
+};
+
+// Makes the data of many staged files durable at once: one syncfs per filesystem, which
+// commits the journal once instead of once per file (a batch of 500 small files: one
+// fdatasync each costs more than converting them). Then link() each.
+void sync_staged(const std::vector<StagedFile*>& files);
+
 // fsyncs a folder, so that the names linked into it are durable.
 void sync_directory(const std::string& dir);
 
