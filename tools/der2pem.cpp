@@ -1,6 +1,7 @@
 // der2pem: PEM armor for a DER object, with the label its structure calls for.
 #include "cli.h"
 #include "der.h"
+#include "describe.h"
 #include "error.h"
 #include "objects.h"
 
@@ -15,6 +16,12 @@ int main(int argc, char** argv) {
                    "der2pem -d pem/ *.cer"});
     return tool.run(argc, argv, [](const Args& args, Input& in, Sink& out) {
         const std::vector<Object> objects = read_objects(in.bytes());
+        if (args.has("json"))  // the key of the first object that has one readable
+            for (const Object& o : objects)
+                if (const auto key = object_public_key(o)) {
+                    out.note_key(*key, false);
+                    break;
+                }
         size_t index = 0;
         for (const Object& o : objects) {
             // With -d, one file per object (stem-1.pem, stem-2.pem, ...), as pem2der --all.

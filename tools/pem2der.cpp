@@ -1,6 +1,7 @@
 // pem2der: the DER payload of a PEM block, byte for byte (never a re-encoding).
 #include "cli.h"
 #include "der.h"
+#include "describe.h"
 #include "error.h"
 #include "objects.h"
 
@@ -37,5 +38,11 @@ int main(int argc, char** argv) {
             out.put(ByteView(o->body), holds_private_key(*o) ? Sensitivity::private_key : Sensitivity::public_data,
                     is_cert ? ".cer" : ".der", chosen.size() > 1 ? "-" + std::to_string(++index) : "");
         }
+        if (args.has("json"))  // the key of the first object that has one readable
+            for (const Object* o : chosen)
+                if (const auto key = object_public_key(*o)) {
+                    out.note_key(*key, false);
+                    break;
+                }
     });
 }

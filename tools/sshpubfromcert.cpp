@@ -48,6 +48,7 @@ int main(int argc, char** argv) {
                 skipped.push_back(o.label);
                 continue;
             }
+            if (!out.note()) out.note_key(key, false);  // --json: the first key
             if (args.has("comment")) comment = args.str("comment");
             if (args.has("thumbprint")) {
                 if (certificate) text += cert::thumbprint(ByteView(certificate->der)) + "\n";

@@ -38,6 +38,12 @@ check pem2der_all_numbering_clash_refused '[[ $rc == 2 && ! -e numbered ]] && gr
 # a folder made for a mixed batch becomes 0700 once a private key goes into it
 "$bin/pem2der" -j 1 certs/c1.pem keys/edp8-1.pem -d mixed/sub 2>/dev/null
 check mixed_batch_folder_private '[[ $(stat -c %a mixed) == 700 && $(stat -c %a mixed/sub) == 700 && $(stat -c %a mixed/sub/edp8-1.der) == 600 ]]'
+# --json names the key of what pem2der and sshpubfromcert pass through (= ssh-keygen -l)
+"$bin/pem2der" -r certs -d cer-json --json > cer.json 2>/dev/null
+"$bin/sshpubfromcert" -r certs -d pub-json --json > pub.json 2>/dev/null
+want_fp=$(openssl x509 -in certs/c7.pem -pubkey -noout | openssl pkey -pubin -outform der | tail -c 32 |
+          { printf '\0\0\0\013ssh-ed25519\0\0\0\040'; cat; } | openssl dgst -sha256 -binary | base64 | tr -d '=')
+check json_key_fingerprints '[[ $(grep -c "\"key_type\":\"ssh-ed25519\",\"bits\":256" cer.json) == 60 ]] && grep "\"input\":\"certs/c7.pem\"" cer.json | grep -qF "SHA256:$want_fp" && grep "\"input\":\"certs/c7.pem\"" pub.json | grep -qF "SHA256:$want_fp"'
 check pem2der_matches_openssl 'openssl x509 -in certs/c7.pem -outform der | cmp -s - cer8/c7.cer'
 "$bin/sshpubfromcert" -r certs -j 8 > lines8.txt
 "$bin/sshpubfromcert" -r certs -j 1 > lines1.txt
