@@ -19,7 +19,7 @@ int main(int argc, char** argv) {
         ("format", po::value<std::string>()->value_name("openssh|pkcs8|traditional")->default_value("openssh"),
          "output format: openssh (ssh -i, ssh-keygen), pkcs8 or traditional (PKCS#1 RSA / SEC1 EC)")
         ("der", "write pkcs8 or traditional as DER instead of PEM")
-        ("public,y", "print the public key as an authorized_keys line instead")
+        ("public,y", "print the public key as an authorized_keys line instead (a PPK needs no passphrase for it)")
         ("comment,C", po::value<std::string>()->value_name("TEXT"), "comment for openssh output and -y (default: the key's own)")
         ("passin", po::value<std::string>()->value_name("SRC"), "passphrase of an encrypted input: pass:, env:, file:, fd: or prompt")
         ("passout", po::value<std::string>()->value_name("SRC"), "encrypt the output (openssh: aes256-ctr + bcrypt; pkcs8: AES-256-CBC + PBKDF2); SRC as --passin")
