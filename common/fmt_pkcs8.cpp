@@ -112,7 +112,9 @@ PrivateKey read_ec_private_key(ByteView der, std::optional<Botan::EC_Group> grou
     if (public_point) {
         const Botan::PointGFp stored = translate_errors(std::string(what) + ": public key is not a point on the curve",
                                                         [&] { return group->OS2ECP(*public_point); });
-        if (stored != key->public_point()) throw Error(std::string(what) + ": public key does not match the private key");
+        // (PointGFp's == throws on the point at infinity, which OS2ECP makes of "\x00")
+        if (stored.is_zero() || stored != key->public_point())
+            throw Error(std::string(what) + ": public key does not match the private key");
     }
     return make_private_key(std::move(key), "", what);
 }

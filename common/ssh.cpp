@@ -56,7 +56,9 @@ PublicKey parse_public_blob(ByteView blob) {
         const std::string oid = type == KeyType::ecdsa_p256 ? "secp256r1" : type == KeyType::ecdsa_p384 ? "secp384r1" : "secp521r1";
         key = translate_errors("SSH public key: EC point is not on the curve", [&] {
             Botan::EC_Group group(oid);
-            return std::make_unique<Botan::ECDSA_PublicKey>(group, group.OS2ECP(q.data(), q.size()));
+            const Botan::PointGFp point = group.OS2ECP(q.data(), q.size());
+            if (point.is_zero()) throw Error("SSH public key: EC point is the point at infinity");
+            return std::make_unique<Botan::ECDSA_PublicKey>(group, point);
         });
     }
     c.expect_end();

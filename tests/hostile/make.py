@@ -138,6 +138,8 @@ put('p8-ec-d-zero.pem', pem('PRIVATE KEY', ec_p8(0)), KEYS, 'out of range')
 put('p8-ec-d-ge-order.pem', pem('PRIVATE KEY', ec_p8(ORDER_P256 + 1)), KEYS, 'out of range')
 other = ec.generate_private_key(ec.SECP256R1()).public_key().public_bytes(ser.Encoding.X962, ser.PublicFormat.UncompressedPoint)
 put('p8-ec-public-mismatch.pem', pem('PRIVATE KEY', ec_p8(ec_key.private_numbers().private_value, other)), KEYS, 'public key does not match')
+# "\x00" decodes to the point at infinity, on which Botan's point comparison throws
+put('p8-ec-public-point-at-infinity.pem', pem('PRIVATE KEY', ec_p8(ec_key.private_numbers().private_value, b'\x00')), KEYS, 'public key does not match')
 put('p8-ec-public-not-on-curve.pem', pem('PRIVATE KEY', ec_p8(ec_key.private_numbers().private_value, b'\x04' + b'\x01' * 64)), KEYS, 'not a point on the curve')
 put('p8-ed25519-31-byte-seed.der', seq(integer(0), seq(oid('1.3.101.112')), octets(octets(b'\x01' * 31))), KEYS, '32-byte')
 put('p8-version-2.pem', pem('PRIVATE KEY', seq(integer(2), seq(oid('1.3.101.112')), octets(octets(b'\x01' * 32)))), KEYS, 'version')

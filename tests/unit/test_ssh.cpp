@@ -63,6 +63,18 @@ BOOST_AUTO_TEST_CASE(refuses_unsupported_and_malformed_blobs) {
     Bytes truncated = Botan::unlock(Botan::base64_decode(example_blob));
     truncated.pop_back();
     BOOST_CHECK_THROW(ssh::parse_public_blob(ByteView(truncated)), Error);
+    // "\x00" decodes to the point at infinity, which Botan's point comparison throws on
+    // (a PPK reader compares the blob's point with the private key's): refused here.
+    Writer infinity;
+    infinity.string(std::string_view("ecdsa-sha2-nistp256"));
+    infinity.string(std::string_view("nistp256"));
+    infinity.string(std::string_view("\0", 1));
+    try {
+        ssh::parse_public_blob(ByteView(infinity.data()));
+        BOOST_FAIL("no error");
+    } catch (const Error& e) {
+        BOOST_TEST(std::string(e.what()) == "SSH public key: EC point is the point at infinity");
+    }
 }
 
 BOOST_AUTO_TEST_CASE(comments_from_input_are_one_line_of_text) {
