@@ -543,8 +543,8 @@ int Tool::run_batch(const Args& args, const Body& body) {
         if (group.size() >= group_size) commit(group);
     };
 
-    // Default: one worker per core. Outputs wait on fdatasync, so -j above the core count
-    // can help on slow disks.
+    // Default: one worker per core (outputs are made durable a group at a time, so workers
+    // seldom wait on the disk).
     unsigned jobs = args.has("jobs") ? args.get<unsigned>("jobs") : std::max(1u, std::thread::hardware_concurrency());
     jobs = static_cast<unsigned>(std::min<size_t>(jobs, n));
     std::exception_ptr usage_failure;
