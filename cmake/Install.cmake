@@ -8,16 +8,17 @@ foreach(tool ${KEYPIPE_TOOL_NAMES})
   set(man ${CMAKE_BINARY_DIR}/man/${tool}.1)
   set(completion ${CMAKE_BINARY_DIR}/completion/${tool})
   add_custom_command(
-    OUTPUT ${man} ${completion}
+    OUTPUT ${man} ${man}.gz ${completion}
     COMMAND ${CMAKE_COMMAND} -E make_directory ${CMAKE_BINARY_DIR}/man ${CMAKE_BINARY_DIR}/completion
     COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/cmake/gen-man.py $<TARGET_FILE:${tool}> ${PROJECT_VERSION} > ${man}
+    COMMAND gzip -9nc ${man} > ${man}.gz
     COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/cmake/gen-completion.py $<TARGET_FILE:${tool}> > ${completion}
     DEPENDS ${tool} ${CMAKE_SOURCE_DIR}/cmake/gen-man.py ${CMAKE_SOURCE_DIR}/cmake/gen-completion.py
             ${CMAKE_SOURCE_DIR}/cmake/helpparse.py
     COMMENT "man page and completion for ${tool} from its --help"
     VERBATIM)
-  list(APPEND KEYPIPE_DOC_OUTPUTS ${man} ${completion})
-  install(FILES ${man} DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+  list(APPEND KEYPIPE_DOC_OUTPUTS ${man} ${man}.gz ${completion})
+  install(FILES ${man}.gz DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)  # compressed, as Debian policy asks
   install(FILES ${completion} DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions)
 endforeach()
 add_custom_target(docs ALL DEPENDS ${KEYPIPE_DOC_OUTPUTS})

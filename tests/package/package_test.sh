@@ -31,7 +31,7 @@ pass=0 fail=0
 check() { if eval "$2"; then echo "ok   $1"; pass=$((pass + 1)); else echo "FAIL $1"; fail=$((fail + 1)); fi; }
 for tool in genkeycert pem2der der2pem sshpubfromcert key2ppk ppk2key; do
     check "$tool --version in the clean root" 'chroot "$root" "$tool" --version | grep -q "^$tool (keypipe) "'
-    check "$tool man page installed" 'chroot "$root" dpkg -L keypipe | grep -q "/usr/share/man/man1/$tool.1"'
+    check "$tool man page installed" 'chroot "$root" dpkg -L keypipe | grep -qx "/usr/share/man/man1/$tool.1.gz"'
     check "$tool completion installed" '[[ -s $root/usr/share/bash-completion/completions/$tool ]]'
 done
 check "a conversion works in the clean root" \
