@@ -15,13 +15,6 @@ namespace {
 
 std::string errno_text(int err) { return std::strerror(err); }
 
-std::string parent_dir(const std::string& path) {
-    const size_t slash = path.find_last_of('/');
-    if (slash == std::string::npos) return ".";
-    if (slash == 0) return "/";
-    return path.substr(0, slash);
-}
-
 class Fd {
 public:
     explicit Fd(int fd) : fd_(fd) {}
@@ -54,6 +47,13 @@ void write_all(int fd, ByteView data, const std::string& name) {
 [[noreturn]] void exists(const std::string& path) { throw Error(path, "file exists (use -f to replace it)"); }
 
 }  // namespace
+
+std::string parent_dir(const std::string& path) {
+    const size_t slash = path.find_last_of('/');
+    if (slash == std::string::npos) return ".";
+    if (slash == 0) return "/";
+    return path.substr(0, slash);
+}
 
 void sync_directory(const std::string& dir) {
     Fd d(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));

@@ -14,6 +14,9 @@ namespace keypipe {
 
 enum class Sensitivity { public_data, private_key };
 
+// The folder a file is created in: "." for a bare name, "/" for "/name".
+std::string parent_dir(const std::string& path);
+
 // Writes `data` to `path` as described above. Throws Error(path, ...) when the file
 // exists and !force ("file exists (use -f to replace it)"), or on any I/O failure.
 // With sync_dir false the caller promises to fsync the folder itself later (a batch

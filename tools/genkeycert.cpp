@@ -71,12 +71,6 @@ SecretBytes encode_key(const PrivateKey& key, const Args& args, const SecretByte
                         : traditional::write_pem_encrypted(key, ByteView(pass), rng);
 }
 
-std::string parent_dir(const std::string& path) {
-    const size_t slash = path.find_last_of('/');
-    if (slash == std::string::npos) return ".";
-    return slash == 0 ? "/" : path.substr(0, slash);
-}
-
 std::string base_name(const std::string& path) { return path.substr(path.find_last_of('/') + 1); }
 
 // True when the two paths name the same file, existing or not (same folder, same name).
