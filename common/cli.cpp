@@ -271,6 +271,7 @@ Tool::Tool(std::string name, std::string summary)
     : name_(std::move(name)), summary_(std::move(summary)), options_("Options", help_width, help_width / 2) {}
 
 Passphrase& Tool::passphrase(const Args& args, const std::string& option) {
+    std::lock_guard<std::mutex> lock(passphrases_mutex_);
     for (auto& [name, source] : passphrases_)
         if (name == option) return *source;
     passphrases_.emplace_back(option, std::make_unique<Passphrase>(args.str(option), "--" + option));

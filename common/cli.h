@@ -18,6 +18,7 @@
 
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -113,7 +114,8 @@ public:
     // With this option given, one input may write several outputs, numbered STEM-1.EXT,
     // STEM-2.EXT...: with -d, an input whose stem is another's STEM-N is then refused.
     void numbered_outputs_with(std::string option) { numbered_option_ = std::move(option); }
-    // A passphrase source shared by every input of the run (thread-safe, asked at most once).
+    // A passphrase source shared by every input of the run (thread-safe, asked at most once;
+    // may be called from the bodies of several inputs at once).
     Passphrase& passphrase(const Args& args, const std::string& option);
 
     int run(int argc, char** argv, const Body& body);
@@ -121,7 +123,6 @@ public:
     const std::string& name() const { return name_; }
 
 private:
-    struct Batch;
     void print_help(std::ostream& os) const;
     int run_batch(const Args& args, const Body& body);
 
@@ -132,6 +133,7 @@ private:
     std::function<void(const Args&)> validate_;
     std::string fixed_extension_;
     std::string numbered_option_;
+    std::mutex passphrases_mutex_;  // bodies of a batch ask for sources from several threads
     std::vector<std::pair<std::string, std::unique_ptr<Passphrase>>> passphrases_;
 };
 
