@@ -159,11 +159,11 @@ void sync_staged(const std::vector<StagedFile*>& files) {
     }
 }
 
-void write_file_atomic(const std::string& path, ByteView data, Sensitivity s, bool force, bool sync_dir) {
+void write_file_atomic(const std::string& path, ByteView data, Sensitivity s, bool force) {
     StagedFile f(path, data, s, force);
     f.sync();
     f.link();
-    if (sync_dir) sync_directory(f.dir());
+    sync_directory(f.dir());
 }
 
 void write_stdout(ByteView data, Sensitivity s) {

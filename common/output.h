@@ -19,9 +19,7 @@ std::string parent_dir(const std::string& path);
 
 // Writes `data` to `path` as described above. Throws Error(path, ...) when the file
 // exists and !force ("file exists (use -f to replace it)"), or on any I/O failure.
-// With sync_dir false the caller promises to fsync the folder itself later (a batch
-// does it once per folder instead of once per file).
-void write_file_atomic(const std::string& path, ByteView data, Sensitivity s, bool force, bool sync_dir = true);
+void write_file_atomic(const std::string& path, ByteView data, Sensitivity s, bool force);
 
 // The two halves of write_file_atomic, for a batch: the constructor checks the target
 // and writes the data to the unnamed temporary file (or writes a device or FIFO
