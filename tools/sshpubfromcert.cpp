@@ -2,7 +2,7 @@
 // agent writes it from an uploaded certificate.
 #include "cert.h"
 #include "cli.h"
-#include "der.h"
+#include "describe.h"
 #include "error.h"
 #include "objects.h"
 #include "ssh.h"
@@ -26,28 +26,21 @@ int main(int argc, char** argv) {
         const std::string hash = a.str("hash");
         if (hash != "sha256" && hash != "md5") throw UsageError("--hash takes sha256 or md5");
         if (a.has("fingerprint") && a.has("thumbprint")) throw UsageError("--fingerprint and --thumbprint cannot be combined");
-        if (a.has("comment") && ssh::has_control_chars(a.str("comment"))) throw UsageError("--comment must not contain control characters (a newline would start another line)");
+        if (a.has("comment")) ssh::check_comment_option(a.str("comment"));
     });
     return tool.run(argc, argv, [](const Args& args, Input& in, Sink& out) {
         std::string text;
         std::vector<std::string> skipped;
         for (const Object& o : read_objects(in.bytes())) {
-            std::optional<cert::Certificate> certificate;
-            PublicKey key;
-            std::string comment;
-            if (o.label == "CERTIFICATE" || o.label == "TRUSTED CERTIFICATE" || o.label == "X509 CERTIFICATE") {
-                const ByteView body(o.body);
-                certificate = cert::read_certificate(body.subspan(0, der::read_element(body).whole.size()));
-                key = certificate->key;
-                comment = certificate->common_name.empty() ? certificate->subject : certificate->common_name;
-            } else if (o.label == "PUBLIC KEY") {
-                key = cert::public_key_from_spki(ByteView(o.body));
-            } else if (o.label == "RSA PUBLIC KEY") {
-                key = cert::public_key_from_pkcs1(ByteView(o.body));
-            } else {
+            const std::optional<cert::Certificate> certificate = object_certificate(o);
+            std::optional<PublicKey> bare = certificate ? std::nullopt : object_bare_public_key(o);
+            if (!certificate && !bare) {
                 skipped.push_back(o.label);
                 continue;
             }
+            const PublicKey key = certificate ? certificate->key : *bare;
+            std::string comment;
+            if (certificate) comment = certificate->common_name.empty() ? certificate->subject : certificate->common_name;
             if (!out.note()) out.note_key(key, false);  // --json: the first key
             if (args.has("comment")) comment = args.str("comment");
             if (args.has("thumbprint")) {
