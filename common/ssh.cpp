@@ -73,7 +73,10 @@ std::string clean_comment(std::string_view comment) {
     return out;
 }
 
-bool has_control_chars(std::string_view comment) { return std::any_of(comment.begin(), comment.end(), is_control); }
+void check_comment_option(std::string_view comment) {
+    if (std::any_of(comment.begin(), comment.end(), is_control))
+        throw UsageError("--comment must not contain control characters (a newline would start another line)");
+}
 
 std::string authorized_keys_line(const PublicKey& key, const std::string& comment) {
     const Bytes blob = public_blob(key);

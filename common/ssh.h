@@ -20,8 +20,9 @@ PublicKey parse_public_blob(ByteView blob);
 // terminal. Every writer of a comment passes it through clean_comment, which replaces
 // each control character (below 0x20, and 0x7f) by '?'; other bytes (UTF-8) are kept.
 std::string clean_comment(std::string_view comment);
-// True when `comment` holds a control character (a -C/--comment given so is a usage error).
-bool has_control_chars(std::string_view comment);
+// For a comment the user gives (-C/--comment): throws UsageError if it has control
+// characters, which are a mistake there (a newline would start another line).
+void check_comment_option(std::string_view comment);
 
 // "TYPE BASE64[ COMMENT]\n" (no trailing space when the comment is empty, like ssh-keygen -y);
 // the comment is cleaned (clean_comment).

@@ -32,7 +32,7 @@ int main(int argc, char** argv) {
     ppk::Params params;
     tool.validate([&params](const Args& a) {
         if (a.has("ppk-param") && a.has("ppk-params")) throw UsageError("give --ppk-param once");
-        if (a.has("comment") && ssh::has_control_chars(a.str("comment"))) throw UsageError("--comment must not contain control characters (a newline would start another line)");
+        if (a.has("comment")) ssh::check_comment_option(a.str("comment"));
         params = ppk::parse_params(a.str("ppk-param", a.str("ppk-params")));
         if (a.has("allow-costly-kdf")) relax_kdf_limits();
     });

@@ -37,7 +37,7 @@ int main(int argc, char** argv) {
         if (a.has("public") && (a.has("passout") || a.has("der"))) throw UsageError("-y prints a public key: no --passout or --der");
         if (a.has("der") && a.has("passout") && f == "traditional")
             throw UsageError("traditional DER cannot be encrypted (use --format pkcs8)");
-        if (a.has("comment") && ssh::has_control_chars(a.str("comment"))) throw UsageError("--comment must not contain control characters (a newline would start another line)");
+        if (a.has("comment")) ssh::check_comment_option(a.str("comment"));
         if (a.has("allow-costly-kdf")) relax_kdf_limits();
     });
     return tool.run(argc, argv, [&tool](const Args& args, Input& in, Sink& out) {

@@ -81,8 +81,8 @@ BOOST_AUTO_TEST_CASE(comments_from_input_are_one_line_of_text) {
     BOOST_TEST(ssh::clean_comment("vm1\nssh-ed25519 AAAA evil") == "vm1?ssh-ed25519 AAAA evil");
     BOOST_TEST(ssh::clean_comment(std::string("a\x1b[31m\r\t\x7f" "b\0c", 12)) == "a?[31m???b?c");
     BOOST_TEST(ssh::clean_comment("bob@vm1 \xc3\xbc ~") == "bob@vm1 \xc3\xbc ~");  // UTF-8 and printable ASCII stay
-    BOOST_TEST(ssh::has_control_chars("x\ty"));
-    BOOST_TEST(!ssh::has_control_chars("bob@vm1 \xc3\xbc"));
+    BOOST_CHECK_THROW(ssh::check_comment_option("x\ty"), UsageError);  // a -C/--comment so is a usage error
+    BOOST_CHECK_NO_THROW(ssh::check_comment_option("bob@vm1 \xc3\xbc"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
