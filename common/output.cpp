@@ -48,6 +48,10 @@ void write_all(int fd, ByteView data, const std::string& name) {
 
 [[noreturn]] void exists(const std::string& path) { throw Error(path, "file exists (use -f to replace it)"); }
 
+[[noreturn]] void changed(const std::string& path) {
+    throw Error(path, "changed while being opened (not written)");
+}
+
 // What is at an output's name, and so how it is written.
 struct Target {
     enum Kind { absent, regular, stream } kind = absent;  // stream: written to, never replaced
@@ -120,13 +124,21 @@ Target inspect(const std::string& path, bool force) {
 void write_stream(const std::string& path, const Target& t, ByteView data, Sensitivity s) {
     if (t.own_fd == STDOUT_FILENO && stdout_was_closed()) throw Error(path, "standard output is closed");
     // O_NONBLOCK: opening a FIFO nobody reads fails (ENXIO) instead of waiting forever.
+    // O_NOFOLLOW unless the name was a link, and no O_CREAT or O_TRUNC: whatever a swap
+    // puts at the name after inspect(), opening it changes nothing, and the fstat below
+    // refuses it before a byte is written.
     Fd out(t.own_fd >= 0 ? ::fcntl(t.own_fd, F_DUPFD_CLOEXEC, 0)
-                         : ::open(path.c_str(), O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC));
+                         : ::open(path.c_str(), O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | (t.via_link ? 0 : O_NOFOLLOW)));
     if (out.get() < 0) {
         if (errno == ENXIO && S_ISFIFO(t.st.st_mode)) throw Error(path, "no process is reading the named pipe");
+        if (errno == ELOOP || errno == ENOENT) changed(path);
         throw Error(path, "cannot open: " + errno_text(errno));
     }
     if (t.own_fd < 0) {
+        struct stat now {};
+        if (::fstat(out.get(), &now) != 0 || now.st_dev != t.st.st_dev || now.st_ino != t.st.st_ino ||
+            (now.st_mode & S_IFMT) != (t.st.st_mode & S_IFMT) || now.st_uid != t.st.st_uid)
+            changed(path);
         const int flags = ::fcntl(out.get(), F_GETFL);
         if (flags < 0 || ::fcntl(out.get(), F_SETFL, flags & ~O_NONBLOCK) != 0)
             throw Error(path, "cannot open: " + errno_text(errno));
