@@ -381,10 +381,8 @@ int Tool::run_batch(const Args& args, const Body& body) {
     const bool to_dir = args.has("out-dir"), to_file = args.has("output"), force = args.has("force"),
                dry_run = args.has("dry-run"), json = args.has("json"), fail_fast = args.has("fail-fast");
     const std::string output = args.str("output");
-    // An -o target that exists is refused before any work (an Argon2 or RSA run can take a while).
-    struct stat st {};
-    if (to_file && !force && !dry_run && ::stat(output.c_str(), &st) == 0 && S_ISREG(st.st_mode))
-        throw Error(output, "file exists (use -f to replace it)");
+    // An -o target that cannot be written is refused before any work (an Argon2 or RSA run can take a while).
+    if (to_file && !dry_run) check_target(output, Sensitivity::public_data, force);
     const std::string dir = args.str("out-dir");
     auto base_for = [&](const Input& in) { return join_path(join_path(dir, in.relative_dir()), in.stem()); };
 
