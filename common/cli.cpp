@@ -2,6 +2,7 @@
 
 #include "batch.h"
 #include "error.h"
+#include "process.h"
 #include "ssh.h"
 #include "walk.h"
 
@@ -240,6 +241,7 @@ po::variables_map Tool::parse(int argc, char** argv) {
 }
 
 int Tool::run(int argc, char** argv, const Body& body) {
+    harden_process();  // first: closed fds 0-2, core dumps, signals (common/process.h)
     // Botan locks its secure-memory pool page by page on first use: 128 pages with guard
     // pages cost ~4 ms of system time, four times the rest of a small conversion. A
     // 32 KiB pool still keeps passphrases and key material of ordinary keys out of swap
