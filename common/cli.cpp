@@ -1,6 +1,7 @@
 #include "cli.h"
 
 #include "error.h"
+#include "process.h"
 #include "ssh.h"
 
 #include <nlohmann/json.hpp>
@@ -293,11 +294,12 @@ void Tool::print_help(std::ostream& os) const {
 }
 
 int Tool::run(int argc, char** argv, const Body& body) {
+    harden_process();  // first: closed fds 0-2, core dumps, signals (common/process.h)
     // Botan locks its secure-memory pool page by page on first use, each page between two
     // guard pages: even 8 pages (32 KiB) cost 56 of pem2der's 97 system calls and about a
-    // third of its run time (README "Speed"). Like ssh-keygen, puttygen
-    // and openssl, keypipe therefore does not lock memory by default; secrets are still
-    // wiped on release. BOTAN_MLOCK_POOL_SIZE=32 (KiB) in the environment turns it back on.
+    // third of its run time (README "Speed"). Like ssh-keygen, puttygen and openssl,
+    // keypipe therefore does not lock memory by default; secrets are still wiped on
+    // release. BOTAN_MLOCK_POOL_SIZE=32 (KiB) in the environment turns it back on.
     ::setenv("BOTAN_MLOCK_POOL_SIZE", "0", 0);
     try {
         po::options_description common("Common options", help_width, help_width / 2);
