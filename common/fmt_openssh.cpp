@@ -11,6 +11,7 @@
 // Security-key (sk-*) and certificate key types, DSA and Ed448 are refused by name.
 #include "fmt_openssh.h"
 
+#include "bcrypt_pbkdf.h"
 #include "cursor.h"
 #include "error.h"
 #include "kdf_limits.h"
@@ -23,7 +24,6 @@
 #include <botan/ed25519.h>
 #include <botan/mac.h>
 #include <botan/numthry.h>
-#include <botan/pwdhash.h>
 #include <botan/rsa.h>
 #include <botan/stream_cipher.h>
 #include <botan/system_rng.h>
@@ -59,14 +59,6 @@ const Cipher* find_cipher(std::string_view name) {
     for (const auto& c : ciphers)
         if (c.name == name) return &c;
     return nullptr;
-}
-
-SecretBytes bcrypt_pbkdf(ByteView passphrase, ByteView salt, uint32_t rounds, size_t length) {
-    SecretBytes out(length);
-    auto kdf = Botan::PasswordHashFamily::create_or_throw("Bcrypt-PBKDF")->from_params(rounds);
-    kdf->derive_key(out.data(), out.size(), reinterpret_cast<const char*>(passphrase.data()), passphrase.size(),
-                    salt.data(), salt.size());
-    return out;
 }
 
 // OpenSSH's chacha20-poly1305 with sequence number 0 (cipher-chachapoly.c): the first 32
@@ -115,10 +107,6 @@ void decrypt(const Cipher& c, ByteView key_iv, SecretBytes& data, ByteView tag) 
     }
 }
 
-Botan::EC_Group group_for(KeyType t) {
-    return Botan::EC_Group(t == KeyType::ecdsa_p256 ? "secp256r1" : t == KeyType::ecdsa_p384 ? "secp384r1" : "secp521r1");
-}
-
 PrivateKey read_private_fields(Cursor& c, const char* what) {
     const std::string type_name = c.name("key type");
     if (type_name.find("-cert-v01@openssh.com") != std::string::npos)
@@ -144,7 +132,7 @@ PrivateKey read_private_fields(Cursor& c, const char* what) {
     } else {
         if (c.name("curve name") != ssh_curve_name(type)) c.fail("curve name", "does not match the key type");
         const ByteView q = c.string("public point");
-        const Botan::EC_Group group = group_for(type);
+        const Botan::EC_Group& group = ec_group(type);
         const Botan::BigInt d = c.mpint("private scalar", group.get_order_bits());
         if (d < 1 || d >= group.get_order()) c.fail("private scalar", "out of range");
         auto ec = std::make_unique<Botan::ECDSA_PrivateKey>(Botan::system_rng(), group, d);

@@ -77,10 +77,11 @@ fi
 # one is asked twice, and a mismatch is an error
 if command -v script >/dev/null && [[ -x $bin/ppk2key ]]; then
     printf 'pw\n' | script -qec "$bin/ppk2key enc.pem -o prompted.key" /dev/null > tty3.txt 2>&1 || true
-    check prompt_reads_passphrase_from_terminal '[[ -s prompted.key ]] && grep -q "Enter passphrase for the PKCS#8 key" tty3.txt'
-    printf 'new\nnew\n' | script -qec "$bin/ppk2key --passout prompt prompted.key -o reprompted.key" /dev/null > tty4.txt 2>&1 || true
+    check prompt_reads_passphrase_from_terminal '[[ -s prompted.key ]] && grep -q "Enter passphrase for enc.pem" tty3.txt'
+    # (prompted.key stays encrypted with pw, as its input was: asked first)
+    printf 'pw\nnew\nnew\n' | script -qec "$bin/ppk2key --passout prompt prompted.key -o reprompted.key" /dev/null > tty4.txt 2>&1 || true
     check prompt_asks_twice_for_a_new_passphrase '[[ -s reprompted.key ]] && ssh-keygen -y -P new -f reprompted.key >/dev/null'
-    printf 'one\ntwo\n' | script -qec "$bin/ppk2key --passout prompt prompted.key -o mismatch.key" /dev/null > tty5.txt 2>&1 || true
+    printf 'pw\none\ntwo\n' | script -qec "$bin/ppk2key --passout prompt prompted.key -o mismatch.key" /dev/null > tty5.txt 2>&1 || true
     check prompt_mismatch_is_an_error '[[ ! -e mismatch.key ]] && grep -q "passphrases do not match" tty5.txt'
 fi
 
