@@ -37,9 +37,13 @@ if mknod null c 1 3 2>/dev/null; then
     check device_output_is_written_not_replaced '[[ -c null ]]'
 fi
 mkfifo fifo
-(cat fifo > from-fifo.der &)
-"$bin/pem2der" cert.pem -o fifo
-sleep 0.2
+cat fifo > from-fifo.der &
+for try in $(seq 100); do  # until cat has opened the FIFO: a writer never waits for a reader
+    "$bin/pem2der" -f cert.pem -o fifo 2> err.txt && break
+    grep -q "no process is reading the named pipe" err.txt || break
+    sleep 0.1
+done
+wait
 check fifo_output_is_written_not_replaced '[[ -p fifo ]] && cmp -s from-fifo.der cert.der'
 
 # no_file_left_on_failure
