@@ -310,7 +310,8 @@ int Tool::run(int argc, char** argv, const Body& body) {
                 ("jobs,j", po::value<unsigned>()->value_name("N"), "convert N inputs in parallel (default: the number of cores)")
                 ("fail-fast", "stop at the first input that fails")
                 ("dry-run", "convert in memory and report, but write no file")
-                ("json", "report one JSON object per input, then a summary object, on stdout (needs -d or -o)");
+                ("json", report_output_ ? "print one JSON object per line for each object found, instead of text"
+                                        : "report one JSON object per input, then a summary object, on stdout (needs -d or -o)");
         } else {
             common.add_options()("force,f", "replace existing output files");
         }
@@ -342,7 +343,7 @@ int Tool::run(int argc, char** argv, const Body& body) {
             return 0;
         }
         if (args.has("output") && args.has("out-dir")) throw UsageError("-o and -d cannot be used together");
-        if (args.has("json") && !args.has("output") && !args.has("out-dir"))
+        if (args.has("json") && !report_output_ && !args.has("output") && !args.has("out-dir"))
             throw UsageError("--json needs -d DIR or -o FILE (stdout carries the JSON)");
         if (args.has("jobs") && args.get<unsigned>("jobs") == 0) throw UsageError("-j takes a number of at least 1");
         if (!takes_inputs_ && vm.count("input")) throw UsageError("takes no input files");
@@ -377,7 +378,7 @@ int Tool::run_batch(const Args& args, const Body& body) {
         throw UsageError("stdin (-) can be given only once");
 
     const bool to_dir = args.has("out-dir"), to_file = args.has("output"), force = args.has("force"),
-               dry_run = args.has("dry-run"), json = args.has("json"), fail_fast = args.has("fail-fast");
+               dry_run = args.has("dry-run"), json = args.has("json") && !report_output_, fail_fast = args.has("fail-fast");
     const std::string output = args.str("output");
     // An -o target that exists is refused before any work (an Argon2 or RSA run can take a while).
     struct stat st {};
@@ -683,7 +684,7 @@ int Tool::run_batch(const Args& args, const Body& body) {
                                           {"not_run", not_run}, {"total", n}, {"dry_run", dry_run}};
         std::cout << dump(nlohmann::ordered_json{{"summary", summary}}) << "\n" << std::flush;
     }
-    if (n > 1 || to_dir || json) {
+    if (to_dir || json || (n > 1 && (!report_output_ || failed))) {
         std::string line = std::string(dry_run ? "would convert " : "converted ") + std::to_string(converted) + ", skipped " +
                            std::to_string(skipped) + (skipped ? " (exists)" : "") + ", failed " + std::to_string(failed);
         if (not_run) line += ", not run " + std::to_string(not_run) + " (--fail-fast)";
