@@ -2,6 +2,7 @@
 
 #include "der.h"
 #include "error.h"
+#include "x509.h"
 
 #include <botan/asn1_alt_name.h>
 #include <botan/der_enc.h>
@@ -38,7 +39,6 @@ constexpr Attribute attributes[] = {
     {"GN", "2.5.4.42"},          {"givenName", "2.5.4.42"},
     {"DC", "0.9.2342.19200300.100.1.25"},                  {"UID", "0.9.2342.19200300.100.1.1"},
 };
-constexpr const char* oid_cn = "2.5.4.3";
 constexpr const char* oid_country = "2.5.4.6";
 constexpr const char* oid_email = "1.2.840.113549.1.9.1";
 
@@ -46,12 +46,6 @@ bool iequals(std::string_view a, std::string_view b) {
     return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
                return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
            });
-}
-
-std::string attribute_name(const std::string& oid) {
-    for (const auto& a : attributes)
-        if (oid == a.oid) return a.name;
-    return oid;
 }
 
 std::string trim(const std::string& s) {
@@ -92,16 +86,14 @@ PublicKey public_key_from_spki(ByteView spki) {
 }
 
 Certificate read_certificate(ByteView der) {
+    // Read field by field (x509.cpp): Botan's X509_Certificate refuses certificates whose
+    // names hold a non-text attribute, and keypipe needs only these fields.
+    const x509::Certificate x = x509::read(der);
     Certificate c;
-    c.der = der.to_bytes();
-    const auto x509 = translate_errors("not a valid X.509 certificate", [&] { return Botan::X509_Certificate(c.der); });
-    for (const auto& [oid, value] : x509.subject_dn().dn_info()) {
-        const std::string dotted = oid.to_string();
-        if (!c.subject.empty()) c.subject += ",";
-        c.subject += attribute_name(dotted) + "=" + value.value();
-        if (dotted == oid_cn && c.common_name.empty()) c.common_name = value.value();
-    }
-    c.key = public_key_from_spki(ByteView(x509.subject_public_key_info()));
+    c.der = x.der;
+    c.subject = x.subject.compact;
+    c.common_name = x.subject.common_name;
+    c.key = public_key_from_spki(ByteView(x.spki));
     return c;
 }
 

@@ -19,6 +19,7 @@
 #include "objects.h"
 #include "passphrase.h"
 #include "ssh.h"
+#include "text.h"
 
 #include <botan/ber_dec.h>
 #include <botan/oids.h>
@@ -277,7 +278,14 @@ bool is_pkcs12(ByteView input) {
 
 }  // namespace
 
+std::vector<Item> describe_without_bom(ByteView input);
+
 std::vector<Item> describe(ByteView input) {
+    if (const std::optional<SecretBytes> decoded = text::decode_bom(input)) return describe_without_bom(ByteView(*decoded));
+    return describe_without_bom(input);
+}
+
+std::vector<Item> describe_without_bom(ByteView input) {
     std::vector<Item> out;
     if (ppk::sniff(input)) {
         describe_ppk(input, out);

@@ -8,7 +8,8 @@
 using namespace keypipe;
 
 int main(int argc, char** argv) {
-    Tool tool("pem2der", "Write the DER payload of a PEM block: the first CERTIFICATE, else the first block.");
+    Tool tool("pem2der", "Write the DER payload of a PEM block: the first CERTIFICATE, else the first block.\n"
+                         "A TRUSTED CERTIFICATE gives the certificate alone, as openssl x509 -outform der.");
     tool.options()
         ("label", po::value<std::string>()->value_name("LABEL"), "take the first block with this label (e.g. \"PRIVATE KEY\")")
         ("all", "write every block (with -d, one file per block)");
@@ -18,10 +19,11 @@ int main(int argc, char** argv) {
                    "genkeycert --keyout vm.key | pem2der > vm.cer"});
     tool.numbered_outputs_with("all");
     return tool.run(argc, argv, [](const Args& args, Input& in, Sink& out) {
+        auto is_certificate = [](const Object& o) { return o.label == "CERTIFICATE" || o.label == "TRUSTED CERTIFICATE"; };
         std::vector<Object> objects = read_objects(in.bytes());
         std::vector<const Object*> chosen;
         for (const auto& o : objects) {
-            if (args.has("all") || (args.has("label") ? o.label == args.str("label") : o.label == "CERTIFICATE")) {
+            if (args.has("all") || (args.has("label") ? o.label == args.str("label") : is_certificate(o))) {
                 chosen.push_back(&o);
                 if (!args.has("all")) break;
             }
@@ -34,8 +36,13 @@ int main(int argc, char** argv) {
         for (const Object* o : chosen) {
             if (const std::string why = why_not_der(*o); !why.empty()) throw Error(why);
             der::check_block_payload(ByteView(o->body), o->label);
-            const bool is_cert = o->label == "CERTIFICATE";
-            out.put(ByteView(o->body), holds_private_key(*o) ? Sensitivity::private_key : Sensitivity::public_data,
+            const bool is_cert = is_certificate(*o);
+            // A TRUSTED CERTIFICATE (openssl x509 -trustout) is the certificate, then OpenSSL's
+            // trust data, which python and certtool reject in a .cer: the certificate alone, as
+            // openssl x509 -outform der writes it.
+            ByteView body(o->body);
+            if (o->label == "TRUSTED CERTIFICATE") body = body.subspan(0, der::read_element(body).whole.size());
+            out.put(body, holds_private_key(*o) ? Sensitivity::private_key : Sensitivity::public_data,
                     is_cert ? ".cer" : ".der", chosen.size() > 1 ? "-" + std::to_string(++index) : "");
         }
         if (args.has("json"))  // the key of the first object that has one readable

@@ -70,6 +70,14 @@ BOOST_AUTO_TEST_CASE(bit_string_name_attribute_is_read_not_refused) {
     BOOST_TEST(static_cast<int>(cert::public_key_from_spki(ByteView(c.spki)).type) == static_cast<int>(KeyType::ecdsa_p256));
 }
 
+BOOST_AUTO_TEST_CASE(cert_read_certificate_takes_a_bit_string_name_attribute) {
+    // Every tool's certificate reading goes through x509::read (Botan's X509_Certificate refused it).
+    const cert::Certificate c = cert::read_certificate(ByteView(der_of("uid.pem")));
+    BOOST_TEST(c.common_name == "eid user");
+    BOOST_TEST(c.subject == "CN=eid user,x500UniqueIdentifier=#0303000780");
+    BOOST_TEST(error_of([&] { cert::read_certificate(ByteView(der_of("pss.pem"))); }) == "unsupported key type: RSA-PSS");
+}
+
 BOOST_AUTO_TEST_CASE(rsa_pss_key_is_named) {
     const x509::Certificate c = x509::read(ByteView(der_of("pss.pem")));
     BOOST_TEST(c.subject.common_name == "pss");
