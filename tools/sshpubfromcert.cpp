@@ -3,6 +3,7 @@
 // (public-key files of every form, PKCS#7 bundles, the public part of PPK and OpenSSH keys)
 // in the forms ssh-keygen -e writes.
 #include "cert.h"
+#include "classify.h"
 #include "cli.h"
 #include "error.h"
 #include "fmt_sshpub.h"
@@ -16,9 +17,23 @@ using namespace keypipe;
 
 namespace {
 
-// Private keys whose public part is kept in the clear (no passphrase, no key derivation).
-bool has_clear_public_part(const inspect::Item& item) {
-    return item.format.rfind("PPK", 0) == 0 || item.format == "OpenSSH";
+// Certificates, public keys, and private keys whose public part is kept in the clear (PPK,
+// OpenSSH: no passphrase, no key derivation).
+bool has_public_key(const inspect::Item& item) {
+    return item.certificate || item.kind == "public key" ||
+           (item.kind == "private key" && (item.format.rfind("PPK", 0) == 0 || item.format == "OpenSSH"));
+}
+
+// For batches: why an input gives no line (it is skipped, not failed), or nullopt.
+std::optional<std::string> why_no_public_key(ByteView input) {
+    try {
+        const std::vector<inspect::Item> items = inspect::describe(input);
+        for (const auto& item : items)
+            if (has_public_key(item)) return std::nullopt;
+        return items.empty() ? std::string("not a key") : items.front().kind;
+    } catch (const Error&) {
+        return why_not_pem_or_der(input);  // damaged PEM or DER fails with its error
+    }
 }
 
 // The public key as ssh-keygen -e -m PKCS8|PEM writes it: SPKI "PUBLIC KEY", or for RSA
@@ -59,6 +74,8 @@ int main(int argc, char** argv) {
                    "sshpubfromcert --thumbprint myCert.cer        # openssl x509 -noout -fingerprint -sha1, without colons",
                    "genkeycert --type ed25519 | sshpubfromcert",
                    "sshpubfromcert -d pub/ certs/*.pem            # one .pub per certificate file"});
+    tool.output_names({"STEM.pub (every line of the input's certificates)"});
+    tool.classify(why_no_public_key);
     tool.validate([](const Args& a) {
         const std::string hash = a.str("hash"), format = a.str("format");
         if (hash != "sha256" && hash != "md5") throw UsageError("--hash takes sha256 or md5");
@@ -75,7 +92,7 @@ int main(int argc, char** argv) {
         bool only_private = true;
         for (const inspect::Item& item : inspect::describe(in.bytes())) {
             const bool certificate = item.certificate.has_value();
-            const bool wanted = certificate || item.kind == "public key" || (item.kind == "private key" && has_clear_public_part(item));
+            const bool wanted = has_public_key(item);
             only_private = only_private && item.kind == "private key";
             if (!wanted || item.kind == "PKCS#7") continue;
             if (!item.key) throw Error(item.key_problem);
