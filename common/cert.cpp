@@ -128,20 +128,44 @@ Subject parse_subject(const std::string& text) {
         const std::string part = trim(raw);
         if (part.empty()) continue;
         const size_t eq = part.find('=');
-        if (eq == std::string::npos) throw UsageError("--subject: \"" + part + "\" is not NAME=VALUE");
+        if (eq == std::string::npos) throw Error("\"" + part + "\" is not NAME=VALUE");
         const std::string name = trim(part.substr(0, eq)), value = trim(part.substr(eq + 1));
         const Attribute* attr = nullptr;
         for (const auto& a : attributes)
             if (iequals(name, a.name)) attr = &a;
-        if (!attr) throw UsageError("--subject: unknown attribute \"" + name + "\" (CN, O, OU, C, L, ST, emailAddress, ...)");
-        if (value.empty()) throw UsageError("--subject: " + name + " has an empty value");
+        if (!attr) throw Error("unknown attribute \"" + name + "\" (CN, O, OU, C, L, ST, emailAddress, ...)");
+        if (value.empty()) throw Error("" + name + " has an empty value");
         if (std::string(attr->oid) == oid_country &&
             (value.size() != 2 || !std::isalpha(static_cast<unsigned char>(value[0])) || !std::isalpha(static_cast<unsigned char>(value[1]))))
-            throw UsageError("--subject: C must be a two-letter country code");
-        if (value.size() > 256) throw UsageError("--subject: " + name + " is longer than 256 characters");
+            throw Error("C must be a two-letter country code");
+        if (value.size() > 256) throw Error("" + name + " is longer than 256 characters");
         out.emplace_back(attr->oid, value);
     }
-    if (out.empty()) throw UsageError("--subject: no attributes");
+    if (out.empty()) throw Error("no attributes");
+    return out;
+}
+
+std::vector<AltName> parse_san(const std::string& list) {
+    std::vector<AltName> out;
+    for (size_t start = 0; start <= list.size();) {
+        const size_t comma = std::min(list.find(',', start), list.size());
+        const std::string entry = list.substr(start, comma - start);
+        start = comma + 1;
+        if (entry.empty()) continue;
+        const size_t colon = entry.find(':');
+        const std::string type = colon == std::string::npos ? "" : entry.substr(0, colon);
+        const std::string value = colon == std::string::npos ? "" : entry.substr(colon + 1);
+        if (value.empty()) throw Error("\"" + entry + "\" is not TYPE:VALUE (DNS:, IP:, email:, URI:)");
+        if (iequals(type, "DNS")) out.push_back({"DNS", value});
+        else if (iequals(type, "IP")) {
+            if (value.find(':') != std::string::npos) throw Error("IPv6 addresses are not supported");
+            in_addr parsed{};
+            if (inet_pton(AF_INET, value.c_str(), &parsed) != 1) throw Error("\"" + value + "\" is not an IPv4 address");
+            out.push_back({"IP", value});
+        } else if (iequals(type, "email")) out.push_back({"RFC822", value});
+        else if (iequals(type, "URI")) out.push_back({"URI", value});
+        else throw Error("unknown type \"" + type + "\" (DNS, IP, email, URI)");
+    }
     return out;
 }
 
@@ -162,22 +186,7 @@ Bytes make_self_signed(const PrivateKey& key, const SelfSignOptions& options, Bo
     extensions.add(new Botan::Cert_Extension::Basic_Constraints(true, Botan::Cert_Extension::NO_CERT_PATH_LIMIT), true);
     if (!options.san.empty()) {
         Botan::AlternativeName alt;
-        for (const std::string& entry : options.san) {
-            const size_t colon = entry.find(':');
-            const std::string type = colon == std::string::npos ? "" : entry.substr(0, colon);
-            const std::string value = colon == std::string::npos ? "" : entry.substr(colon + 1);
-            if (value.empty()) throw UsageError("--san: \"" + entry + "\" is not TYPE:VALUE (DNS:, IP:, email:, URI:)");
-            if (iequals(type, "DNS")) alt.add_attribute("DNS", value);
-            else if (iequals(type, "IP")) {
-                if (value.find(':') != std::string::npos) throw UsageError("--san: IPv6 addresses are not supported");
-                in_addr parsed{};
-                if (inet_pton(AF_INET, value.c_str(), &parsed) != 1)
-                    throw UsageError("--san: \"" + value + "\" is not an IPv4 address");
-                alt.add_attribute("IP", value);
-            } else if (iequals(type, "email")) alt.add_attribute("RFC822", value);
-            else if (iequals(type, "URI")) alt.add_attribute("URI", value);
-            else throw UsageError("--san: unknown type \"" + type + "\" (DNS, IP, email, URI)");
-        }
+        for (const AltName& entry : options.san) alt.add_attribute(entry.type, entry.value);
         extensions.add(new Botan::Cert_Extension::Subject_Alternative_Name(alt), false);
     }
     Botan::AlgorithmIdentifier sig_algo;

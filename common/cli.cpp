@@ -692,4 +692,9 @@ int Tool::run_batch(const Args& args, const Body& body) {
     return failed ? 1 : 0;
 }
 
+void check_comment_option(const Args& args) {
+    if (args.has("comment") && ssh::has_control_characters(args.str("comment")))
+        throw UsageError("--comment must not contain control characters (a newline would start another line)");
+}
+
 }  // namespace keypipe

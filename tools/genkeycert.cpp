@@ -3,8 +3,7 @@
 #include "cert.h"
 #include "cli.h"
 #include "error.h"
-#include "fmt_openssh.h"
-#include "fmt_pkcs8.h"
+#include "formats.h"
 #include "pem.h"
 
 #include <botan/ecdsa.h>
@@ -53,21 +52,6 @@ PrivateKey generate(const std::string& type, size_t bits, Botan::RandomNumberGen
         key = std::make_unique<Botan::Ed25519_PrivateKey>(rng);
     }
     return make_private_key(std::move(key), "", "generated key");
-}
-
-SecretBytes encode_key(const PrivateKey& key, const Args& args, const SecretBytes& pass, Botan::RandomNumberGenerator& rng) {
-    const std::string format = args.str("key-format");
-    if (format == "openssh") {
-        openssh::WriteOptions options;
-        options.passphrase = pass;
-        return openssh::write(key, options, rng);
-    }
-    if (format == "pkcs8") {
-        return pass.empty() ? pem::encode_secret("PRIVATE KEY", ByteView(pkcs8::write(key)))
-                            : pem::encode_secret("ENCRYPTED PRIVATE KEY", ByteView(pkcs8::write_encrypted(key, ByteView(pass), rng)));
-    }
-    return pass.empty() ? pem::encode_secret(traditional::label(key), ByteView(traditional::write(key)))
-                        : traditional::write_pem_encrypted(key, ByteView(pass), rng);
 }
 
 std::string base_name(const std::string& path) { return path.substr(path.find_last_of('/') + 1); }
@@ -148,12 +132,15 @@ int main(int argc, char** argv) {
                    "genkeycert --type ecdsa --bits 384 --san DNS:vm1.example.com,IP:10.0.0.4 --keyout k --out c.pem",
                    "genkeycert --keyout k --passout file:pw.txt --out c.pem",
                    "genkeycert --type ed25519 | sshpubfromcert"});
-    tool.validate([](const Args& a) {
-        const std::string type = a.str("type"), format = a.str("key-format");
+    const KeyFormat* format = nullptr;
+    cert::SelfSignOptions options;
+    tool.validate([&format, &options](const Args& a) {
+        const std::string type = a.str("type");
         if (type != "rsa" && type != "ecdsa" && type != "ed25519") throw UsageError("--type takes rsa, ecdsa or ed25519");
-        if (format != "openssh" && format != "pkcs8" && format != "pkcs1")
-            throw UsageError("--key-format takes openssh, pkcs8 or pkcs1");
-        if (type == "ed25519" && format == "pkcs1") throw UsageError("Ed25519 keys have no pkcs1 form (use openssh or pkcs8)");
+        format = find_format(a.str("key-format"));
+        if (!format || format->named("ppk")) throw UsageError("--key-format takes openssh, pkcs8 or pkcs1");
+        if (type == "ed25519" && !format->writes_ed25519)
+            throw UsageError("Ed25519 keys have no " + a.str("key-format") + " form (use openssh or pkcs8)");
         if (a.has("bits")) {
             const size_t bits = a.get<size_t>("bits");
             if (type == "rsa" && (bits < 2048 || bits > max_rsa_bits || bits % 8))
@@ -165,22 +152,14 @@ int main(int argc, char** argv) {
         if (days < 1 || days > cert::max_days) throw UsageError("--days takes 1 to " + std::to_string(cert::max_days));
         if (a.has("der") && !a.has("out") && !a.has("keyout"))
             throw UsageError("--der needs --out FILE or --keyout FILE (a DER certificate cannot share stdout with the key)");
+        options.subject = parse_option("--subject", [&] { return cert::parse_subject(a.has("subject") ? a.str("subject") : "CN=" + host_name()); });
+        if (a.has("san")) options.san = parse_option("--san", [&] { return cert::parse_san(a.str("san")); });
+        options.days = days;
     });
-    return tool.run(argc, argv, [](const Args& args, Input&, Sink&) {
+    return tool.run(argc, argv, [&format, &options](const Args& args, Input&, Sink&) {
         Botan::RandomNumberGenerator& rng = Botan::system_rng();
         const std::string type = args.str("type");
         const size_t bits = args.has("bits") ? args.get<size_t>("bits") : type == "rsa" ? 2048 : 256;
-        cert::SelfSignOptions options;
-        options.subject = cert::parse_subject(args.has("subject") ? args.str("subject") : "CN=" + host_name());
-        if (args.has("san")) {
-            std::string list = args.str("san");
-            for (size_t start = 0; start <= list.size();) {
-                const size_t comma = std::min(list.find(',', start), list.size());
-                if (comma > start) options.san.push_back(list.substr(start, comma - start));
-                start = comma + 1;
-            }
-        }
-        options.days = args.get<uint32_t>("days");
         const bool force = args.has("force");
         // Everything that can fail before the key exists is checked first.
         const bool key_to_file = args.has("keyout"), cert_to_file = args.has("out");
@@ -191,12 +170,12 @@ int main(int argc, char** argv) {
         else if (::isatty(STDOUT_FILENO))
             throw Error("refusing to write a private key to a terminal (use --keyout FILE or redirect stdout)");
         if (cert_to_file) check_target(args.str("out"), force, Sensitivity::public_data);
-        SecretBytes pass;
-        if (args.has("passout")) pass = Passphrase(args.str("passout"), "--passout").get_new("the new key");
+        WriteOptions key_options;
+        if (args.has("passout")) key_options.passphrase = Passphrase(args.str("passout"), "--passout").get_new("the new key");
 
         const PrivateKey key = generate(type, bits, rng);
         const Bytes der = cert::make_self_signed(key, options, rng);
-        const SecretBytes key_text = encode_key(key, args, pass, rng);
+        const SecretBytes key_text = format->write(key, key_options, rng);
         const std::string cert_pem = pem::encode("CERTIFICATE", ByteView(der));
         const ByteView cert_bytes = args.has("der") ? ByteView(der) : ByteView(cert_pem);
 

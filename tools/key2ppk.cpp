@@ -1,10 +1,8 @@
 // key2ppk: any private key to a PuTTY .ppk file, byte-identical to puttygen's.
 #include "cli.h"
 #include "error.h"
-#include "fmt_ppk.h"
-#include "kdf_limits.h"
+#include "formats.h"
 #include "keyio.h"
-#include "ssh.h"
 
 #include <botan/system_rng.h>
 
@@ -29,20 +27,26 @@ int main(int argc, char** argv) {
                    "key2ppk --passin env:KEYPASS encrypted-pkcs8.pem -o key.ppk",
                    "key2ppk -r ~/keys -d ppk/                          # a whole folder, in parallel"});
     tool.output_extension(".ppk");
-    ppk::Params params;
-    tool.validate([&params](const Args& a) {
+    const KeyFormat& ppk = *find_format("ppk");
+    WriteOptions write_options;  // all but the passphrase: the same for every input
+    tool.validate([&write_options](const Args& a) {
         if (a.has("ppk-param") && a.has("ppk-params")) throw UsageError("give --ppk-param once");
-        if (a.has("comment")) ssh::check_comment_option(a.str("comment"));
-        params = ppk::parse_params(a.str("ppk-param", a.str("ppk-params")));
-        if (a.has("allow-costly-kdf")) relax_kdf_limits();
+        check_comment_option(a);
+        write_options.limits = kdf_limits_from(a);
+        write_options.ppk = parse_option("--ppk-param", [&] {
+            return ppk::parse_params(a.str("ppk-param", a.str("ppk-params")), write_options.limits);
+        });
     });
-    return tool.run(argc, argv, [&tool, &params](const Args& args, Input& in, Sink& out) {
+    return tool.run(argc, argv, [&tool, &ppk, &write_options](const Args& args, Input& in, Sink& out) {
         TrackingPassphrase passin(tool.passphrase(args, "passin"));
-        const PrivateKey key = read_private_key(in.bytes(), passin);
+        PrivateKey key = read_private_key(in.bytes(), passin, write_options.limits);
         out.note_key(key.public_key(), passin.asked());
-        const std::string comment = args.has("comment") ? args.str("comment") : key.has_comment ? key.comment : ppk::imported_comment;
-        SecretBytes pass;
-        if (args.has("passout")) pass = tool.passphrase(args, "passout").get_new("the .ppk file");
-        out.put(ByteView(ppk::write(key, comment, params, ByteView(pass), Botan::system_rng())), Sensitivity::private_key, ".ppk");
+        if (args.has("comment")) {
+            key.comment = args.str("comment");
+            key.has_comment = true;
+        }
+        WriteOptions options = write_options;
+        if (args.has("passout")) options.passphrase = tool.passphrase(args, "passout").get_new("the .ppk file");
+        out.put(ByteView(ppk.write(key, options, Botan::system_rng())), Sensitivity::private_key, ".ppk");
     });
 }

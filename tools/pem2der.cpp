@@ -32,7 +32,9 @@ int main(int argc, char** argv) {
         }
         size_t index = 0;
         for (const Object* o : chosen) {
-            if (const std::string why = why_not_der(*o); !why.empty()) throw Error(why);
+            if (const std::string why = why_not_der(*o); !why.empty())
+                throw Error(why + (o->label == "OPENSSH PRIVATE KEY" ? " (use ppk2key to convert it)"
+                                                                    : " (use ppk2key --format pkcs8 --der, with --passout to keep it encrypted)"));
             der::check_block_payload(ByteView(o->body), o->label);
             const bool is_cert = o->label == "CERTIFICATE";
             out.put(ByteView(o->body), holds_private_key(*o) ? Sensitivity::private_key : Sensitivity::public_data,

@@ -2,11 +2,8 @@
 // read; by default OpenSSH's own format, which `ssh -i` reads for every key type.
 #include "cli.h"
 #include "error.h"
-#include "fmt_openssh.h"
-#include "fmt_pkcs8.h"
-#include "kdf_limits.h"
+#include "formats.h"
 #include "keyio.h"
-#include "pem.h"
 #include "ssh.h"
 
 #include <botan/system_rng.h>
@@ -30,47 +27,32 @@ int main(int argc, char** argv) {
                    "ppk2key --passin file:old.txt --passout file:new.txt key.ppk -o id_rsa",
                    "ppk2key myPrivateKey.key -o id_ed25519  # an Ed25519 PKCS#8 key that OpenSSH cannot read",
                    "ppk2key -d ssh/ -r putty-keys/"});
-    tool.validate([](const Args& a) {
-        const std::string f = a.str("format");
-        if (f != "openssh" && f != "pkcs8" && f != "traditional") throw UsageError("--format takes openssh, pkcs8 or traditional");
-        if (a.has("der") && f == "openssh") throw UsageError("--der applies to pkcs8 and traditional");
+    const KeyFormat* format = nullptr;
+    KdfLimits limits;
+    tool.validate([&format, &limits](const Args& a) {
+        format = find_format(a.str("format"));
+        if (!format || format->named("ppk")) throw UsageError("--format takes openssh, pkcs8 or traditional");
+        if (a.has("der") && !format->writes_der) throw UsageError("--der applies to pkcs8 and traditional");
         if (a.has("public") && (a.has("passout") || a.has("der"))) throw UsageError("-y prints a public key: no --passout or --der");
-        if (a.has("der") && a.has("passout") && f == "traditional")
-            throw UsageError("traditional DER cannot be encrypted (use --format pkcs8)");
-        if (a.has("comment")) ssh::check_comment_option(a.str("comment"));
-        if (a.has("allow-costly-kdf")) relax_kdf_limits();
+        if (a.has("der") && a.has("passout") && !format->encrypts_der)
+            throw UsageError(std::string(format->name) + " DER cannot be encrypted (use --format pkcs8)");
+        check_comment_option(a);
+        limits = kdf_limits_from(a);
     });
-    return tool.run(argc, argv, [&tool](const Args& args, Input& in, Sink& out) {
+    return tool.run(argc, argv, [&tool, &format, &limits](const Args& args, Input& in, Sink& out) {
         TrackingPassphrase passin(tool.passphrase(args, "passin"));
         if (args.has("public")) {  // a PPK's public part is in clear: no passphrase asked
-            const PublicKeyRead pub = read_public_key(in.bytes(), passin);
+            const PublicKeyRead pub = read_public_key(in.bytes(), passin, limits);
             out.note_key(pub.key, pub.encrypted);
             out.text(ssh::authorized_keys_line(pub.key, args.has("comment") ? args.str("comment") : pub.key.comment), ".pub");
             return;
         }
-        PrivateKey key = read_private_key(in.bytes(), passin);
+        PrivateKey key = read_private_key(in.bytes(), passin, limits);
         if (args.has("comment")) key.comment = args.str("comment");
         out.note_key(key.public_key(), passin.asked());
-        SecretBytes pass;
-        if (args.has("passout")) pass = tool.passphrase(args, "passout").get_new("the new key");
-        const std::string format = args.str("format");
-        const bool der = args.has("der");
-        auto& rng = Botan::system_rng();
-        SecretBytes data;
-        if (format == "openssh") {
-            openssh::WriteOptions options;
-            options.passphrase = pass;
-            data = openssh::write(key, options, rng);
-        } else if (format == "pkcs8") {
-            if (pass.empty()) data = der ? pkcs8::write(key) : pem::encode_secret("PRIVATE KEY", ByteView(pkcs8::write(key)));
-            else {
-                const SecretBytes enc = pkcs8::write_encrypted(key, ByteView(pass), rng);
-                data = der ? enc : pem::encode_secret("ENCRYPTED PRIVATE KEY", ByteView(enc));
-            }
-        } else {
-            if (!pass.empty()) data = traditional::write_pem_encrypted(key, ByteView(pass), rng);
-            else data = der ? traditional::write(key) : pem::encode_secret(traditional::label(key), ByteView(traditional::write(key)));
-        }
-        out.put(ByteView(data), Sensitivity::private_key, der ? ".der" : ".key");
+        WriteOptions options;
+        if (args.has("passout")) options.passphrase = tool.passphrase(args, "passout").get_new("the new key");
+        options.der = args.has("der");
+        out.put(ByteView(format->write(key, options, Botan::system_rng())), Sensitivity::private_key, options.der ? ".der" : ".key");
     });
 }

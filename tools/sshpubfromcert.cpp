@@ -26,7 +26,7 @@ int main(int argc, char** argv) {
         const std::string hash = a.str("hash");
         if (hash != "sha256" && hash != "md5") throw UsageError("--hash takes sha256 or md5");
         if (a.has("fingerprint") && a.has("thumbprint")) throw UsageError("--fingerprint and --thumbprint cannot be combined");
-        if (a.has("comment")) ssh::check_comment_option(a.str("comment"));
+        check_comment_option(a);
     });
     return tool.run(argc, argv, [](const Args& args, Input& in, Sink& out) {
         std::string text;
