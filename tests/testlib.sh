@@ -12,7 +12,7 @@ bin=${KEYPIPE_BIN:?set KEYPIPE_BIN to the folder with the built tools}
 tests_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-trap 'echo "ABORT ${BASH_SOURCE[0]##*/} line $LINENO: $BASH_COMMAND (exit $?)" >&2' ERR
+trap 'testlib_rc=$?; [[ $- == *e* ]] && echo "ABORT ${BASH_SOURCE[0]##*/} line $LINENO: $BASH_COMMAND (exit $testlib_rc)" >&2' ERR
 cd "$work"
 pass=0 fail=0 skipped=0
 check() {

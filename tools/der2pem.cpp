@@ -1,4 +1,5 @@
 // der2pem: PEM armor for a DER object, with the label its structure calls for.
+#include "classify.h"
 #include "cli.h"
 #include "der.h"
 #include "describe.h"
@@ -14,6 +15,9 @@ int main(int argc, char** argv) {
                    "der2pem key.der -o key.pem               # PKCS#8, PKCS#1, SEC1 keys are detected",
                    "pem2der cert.pem | der2pem               # gives back cert.pem",
                    "der2pem -d pem/ *.cer"});
+    tool.output_names({"STEM.pem; for an input of several objects: STEM-1.pem, STEM-2.pem, ..."});
+    tool.numbered_outputs();  // one file per object: STEM-1.pem, STEM-2.pem
+    tool.classify(why_not_pem_or_der);
     return tool.run(argc, argv, [](const Args& args, Input& in, Sink& out) {
         const std::vector<Object> objects = read_objects(in.bytes());
         if (args.has("json"))  // the key of the first object that has one readable

@@ -1,4 +1,5 @@
 // pem2der: the DER payload of a PEM block, byte for byte (never a re-encoding).
+#include "classify.h"
 #include "cli.h"
 #include "der.h"
 #include "describe.h"
@@ -16,7 +17,12 @@ int main(int argc, char** argv) {
                    "pem2der --label 'PRIVATE KEY' key.pem -o key.der",
                    "pem2der --all bundle.pem -d certs/",
                    "genkeycert --keyout vm.key | pem2der > vm.cer"});
+    tool.output_names({"STEM.cer for a certificate, STEM.der for any other block;",
+                       "with --all and several blocks: STEM-1.cer, STEM-2.der, ... in block order"});
     tool.numbered_outputs_with("all");
+    tool.classify(why_not_pem_or_der);
+    tool.binary_output_when([](const Args&) { return true; });
+    tool.private_output_when([](const Args& a) { return a.has("label") && is_private_label(a.str("label")); });
     return tool.run(argc, argv, [](const Args& args, Input& in, Sink& out) {
         std::vector<Object> objects = read_objects(in.bytes());
         std::vector<const Object*> chosen;

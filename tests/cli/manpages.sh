@@ -18,6 +18,9 @@ for tool in "${tools[@]}"; do
     else
         skip "$tool man page renders" "no man(1) (man-db) installed"
     fi
+    for section in "OUTPUT NAMES" ENVIRONMENT FILES; do
+        check "$tool man page has $section" 'grep -qx "\.SH $section" "$man"'
+    done
     # Options: "  -x [ --long ]" or "  --long" at the start of a help line, before Examples.
     mapfile -t opts < <("$bin/$tool" --help | sed '/^Examples:/,$d' | grep -oE '^  (-[a-zA-Z] \[ )?--[a-z][a-z0-9-]*' | grep -oE -- '--[a-z][a-z0-9-]*')
     check "$tool --help lists options" '(( ${#opts[@]} >= 5 ))'
