@@ -121,20 +121,44 @@ Subject parse_subject(const std::string& text) {
         const std::string part = trim(raw);
         if (part.empty()) continue;
         const size_t eq = part.find('=');
-        if (eq == std::string::npos) throw UsageError("--subject: \"" + part + "\" is not NAME=VALUE");
+        if (eq == std::string::npos) throw Error("\"" + part + "\" is not NAME=VALUE");
         const std::string name = trim(part.substr(0, eq)), value = trim(part.substr(eq + 1));
         const Attribute* attr = nullptr;
         for (const auto& a : attributes)
             if (iequals(name, a.name)) attr = &a;
-        if (!attr) throw UsageError("--subject: unknown attribute \"" + name + "\" (CN, O, OU, C, L, ST, emailAddress, ...)");
-        if (value.empty()) throw UsageError("--subject: " + name + " has an empty value");
+        if (!attr) throw Error("unknown attribute \"" + name + "\" (CN, O, OU, C, L, ST, emailAddress, ...)");
+        if (value.empty()) throw Error("" + name + " has an empty value");
         if (std::string(attr->oid) == oid_country &&
             (value.size() != 2 || !std::isalpha(static_cast<unsigned char>(value[0])) || !std::isalpha(static_cast<unsigned char>(value[1]))))
-            throw UsageError("--subject: C must be a two-letter country code");
-        if (value.size() > 256) throw UsageError("--subject: " + name + " is longer than 256 characters");
+            throw Error("C must be a two-letter country code");
+        if (value.size() > 256) throw Error("" + name + " is longer than 256 characters");
         out.emplace_back(attr->oid, value);
     }
-    if (out.empty()) throw UsageError("--subject: no attributes");
+    if (out.empty()) throw Error("no attributes");
+    return out;
+}
+
+std::vector<AltName> parse_san(const std::string& list) {
+    std::vector<AltName> out;
+    for (size_t start = 0; start <= list.size();) {
+        const size_t comma = std::min(list.find(',', start), list.size());
+        const std::string entry = list.substr(start, comma - start);
+        start = comma + 1;
+        if (entry.empty()) continue;
+        const size_t colon = entry.find(':');
+        const std::string type = colon == std::string::npos ? "" : entry.substr(0, colon);
+        const std::string value = colon == std::string::npos ? "" : entry.substr(colon + 1);
+        if (value.empty()) throw Error("\"" + entry + "\" is not TYPE:VALUE (DNS:, IP:, email:, URI:)");
+        if (iequals(type, "DNS")) out.push_back({"DNS", value});
+        else if (iequals(type, "IP")) {
+            uint8_t parsed[16];
+            if (inet_pton(AF_INET, value.c_str(), parsed) != 1 && inet_pton(AF_INET6, value.c_str(), parsed) != 1)
+                throw Error("\"" + value + "\" is not an IPv4 or IPv6 address");
+            out.push_back({"IP", value});
+        } else if (iequals(type, "email")) out.push_back({"RFC822", value});
+        else if (iequals(type, "URI")) out.push_back({"URI", value});
+        else throw Error("unknown type \"" + type + "\" (DNS, IP, email, URI)");
+    }
     return out;
 }
 
@@ -160,27 +184,24 @@ private:
     std::vector<uint8_t> names_;  // the GeneralName elements, without the SEQUENCE around them
 };
 
-std::unique_ptr<SubjectAltNames> san_extension(const std::vector<std::string>& entries) {
+// The entries come from parse_san, checked and with Botan's type names.
+std::unique_ptr<SubjectAltNames> san_extension(const std::vector<AltName>& entries) {
     std::vector<uint8_t> names;
     Botan::DER_Encoder enc(names);
-    for (const std::string& entry : entries) {
-        const size_t colon = entry.find(':');
-        const std::string type = colon == std::string::npos ? "" : entry.substr(0, colon);
-        const std::string value = colon == std::string::npos ? "" : entry.substr(colon + 1);
-        if (value.empty()) throw UsageError("--san: \"" + entry + "\" is not TYPE:VALUE (DNS:, IP:, email:, URI:)");
+    for (const AltName& entry : entries) {
         auto add = [&](int tag, const uint8_t* data, size_t size) {
             enc.add_object(static_cast<Botan::ASN1_Tag>(tag), Botan::CONTEXT_SPECIFIC, data, size);
         };
-        auto add_text = [&](int tag) { add(tag, reinterpret_cast<const uint8_t*>(value.data()), value.size()); };
-        if (iequals(type, "DNS")) add_text(2);
-        else if (iequals(type, "IP")) {
+        auto add_text = [&](int tag) { add(tag, reinterpret_cast<const uint8_t*>(entry.value.data()), entry.value.size()); };
+        if (entry.type == "DNS") add_text(2);
+        else if (entry.type == "RFC822") add_text(1);
+        else if (entry.type == "URI") add_text(6);
+        else {
             uint8_t address[16];
-            if (inet_pton(AF_INET, value.c_str(), address) == 1) add(7, address, 4);
-            else if (inet_pton(AF_INET6, value.c_str(), address) == 1) add(7, address, 16);
-            else throw UsageError("--san: \"" + value + "\" is not an IPv4 or IPv6 address");
-        } else if (iequals(type, "email")) add_text(1);
-        else if (iequals(type, "URI")) add_text(6);
-        else throw UsageError("--san: unknown type \"" + type + "\" (DNS, IP, email, URI)");
+            if (inet_pton(AF_INET, entry.value.c_str(), address) == 1) add(7, address, 4);
+            else if (inet_pton(AF_INET6, entry.value.c_str(), address) == 1) add(7, address, 16);
+            else throw Error("\"" + entry.value + "\" is not an IPv4 or IPv6 address");
+        }
     }
     return std::make_unique<SubjectAltNames>(std::move(names));
 }

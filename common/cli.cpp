@@ -348,4 +348,9 @@ int Tool::run_batch(const Args& args, const Body& body) {
     return batch.run(std::cout, std::cerr);
 }
 
+void check_comment_option(const Args& args) {
+    if (args.has("comment") && ssh::has_control_characters(args.str("comment")))
+        throw UsageError("--comment must not contain control characters (a newline would start another line)");
+}
+
 }  // namespace keypipe

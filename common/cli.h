@@ -10,6 +10,8 @@
 #pragma once
 
 #include "bytes.h"
+#include "error.h"
+#include "kdf_limits.h"
 #include "key.h"
 #include "output.h"
 #include "passphrase.h"
@@ -188,5 +190,28 @@ private:
     std::vector<std::pair<std::string, std::unique_ptr<Passphrase>>> passphrases_;
     std::vector<std::pair<std::string, std::unique_ptr<PassphraseRing>>> rings_;
 };
+
+// The command-line side of codec parsers: runs `parse` on an option's value, and its Error
+// becomes a UsageError naming the option ("--subject: unknown attribute ...").
+template <typename F>
+auto parse_option(const std::string& option, F&& parse) -> decltype(parse()) {
+    try {
+        return parse();
+    } catch (const Error& e) {
+        throw UsageError(option + ": " + e.what());
+    }
+}
+
+// The KDF limits of a run: the defaults, or 16 times them with --allow-costly-kdf; limit
+// errors say how to raise them.
+inline KdfLimits kdf_limits_from(const Args& args) {
+    KdfLimits limits = args.has("allow-costly-kdf") ? KdfLimits().relaxed() : KdfLimits();
+    limits.raise_hint = " (--allow-costly-kdf raises it)";
+    return limits;
+}
+
+// -C/--comment TEXT: control characters are a mistake there (a newline would start
+// another line of authorized_keys). Throws UsageError.
+void check_comment_option(const Args& args);
 
 }  // namespace keypipe

@@ -14,6 +14,7 @@
 #include "error.h"
 #include "fmt_openssh.h"
 #include "fmt_pkcs8.h"
+#include "fmt_traditional.h"
 #include "fmt_ppk.h"
 #include "fmt_sshpub.h"
 #include "objects.h"

@@ -2,6 +2,7 @@
 
 #include "der.h"
 #include "error.h"
+#include "fmt_traditional.h"
 #include "text.h"
 
 namespace keypipe {
@@ -9,21 +10,20 @@ namespace keypipe {
 bool is_private_label(const std::string& label) { return label.find("PRIVATE KEY") != std::string::npos; }
 
 std::string why_not_der(const Object& o) {
-    if (o.label == "OPENSSH PRIVATE KEY") return "an OpenSSH private key is not DER (use ppk2key to convert it)";
-    for (const auto& [name, value] : o.headers)
-        if (name == "Proc-Type" && value.find("ENCRYPTED") != std::string::npos)
-            return "an encrypted legacy PEM key (Proc-Type header) has no DER form "
-                   "(use ppk2key --format pkcs8 --der, with --passout to keep it encrypted)";
+    if (o.label == "OPENSSH PRIVATE KEY") return "an OpenSSH private key is not DER";
+    if (traditional::is_legacy_encrypted(o.headers)) return "an encrypted legacy PEM key (Proc-Type header) has no DER form";
     return "";
 }
 
 bool holds_private_key(const Object& o) {
     if (is_private_label(o.label)) return true;
     if (!o.from_pem) return false;  // a DER object's label is the detected one already
+    // Fail closed: a body whose structure cannot be classified may be a key under a wrong
+    // label, so it is treated as private (0600 file, never to a terminal).
     try {
         return is_private_label(der::detect_label(ByteView(o.body)));
     } catch (const Error&) {
-        return false;
+        return true;
     }
 }
 

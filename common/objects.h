@@ -24,14 +24,16 @@ struct Object {
 std::vector<Object> read_objects(ByteView input);
 
 // Why an object has no DER form, for der2pem and pem2der ("" when it has one): an
-// OpenSSH private key, or a legacy encrypted PEM key (Proc-Type: 4,ENCRYPTED).
+// OpenSSH private key, or a legacy encrypted PEM key (Proc-Type: 4,ENCRYPTED). The tools
+// add how to convert it.
 std::string why_not_der(const Object& o);
 
 // Labels holding private keys (whose output must be written as private).
 bool is_private_label(const std::string& label);
 
 // True when the object's label or its DER structure (sniffed as der2pem does, whatever
-// the label says) is a private key: a wrong label must not make key output public.
+// the label says) is a private key, or the structure cannot be classified (fail closed):
+// a wrong label must not make key output public.
 bool holds_private_key(const Object& o);
 
 }  // namespace keypipe

@@ -3,8 +3,7 @@
 #include "cert.h"
 #include "cli.h"
 #include "error.h"
-#include "fmt_openssh.h"
-#include "fmt_pkcs8.h"
+#include "formats.h"
 #include "keyio.h"
 #include "pem.h"
 #include "ssh.h"
@@ -55,21 +54,6 @@ PrivateKey generate(const std::string& type, size_t bits, Botan::RandomNumberGen
         key = std::make_unique<Botan::Ed25519_PrivateKey>(rng);
     }
     return make_private_key(std::move(key), "", "generated key");
-}
-
-SecretBytes encode_key(const PrivateKey& key, const Args& args, const SecretBytes& pass, Botan::RandomNumberGenerator& rng) {
-    const std::string format = key_format_option(args);
-    if (format == "openssh") {
-        openssh::WriteOptions options;
-        options.passphrase = pass;
-        return openssh::write(key, options, rng);
-    }
-    if (format == "pkcs8") {
-        return pass.empty() ? pem::encode_secret("PRIVATE KEY", ByteView(pkcs8::write(key)))
-                            : pem::encode_secret("ENCRYPTED PRIVATE KEY", ByteView(pkcs8::write_encrypted(key, ByteView(pass), rng)));
-    }
-    return pass.empty() ? pem::encode_secret(traditional::label(key), ByteView(traditional::write(key)))
-                        : traditional::write_pem_encrypted(key, ByteView(pass), rng);
 }
 
 std::string base_name(const std::string& path) { return path.substr(path.find_last_of('/') + 1); }
@@ -170,11 +154,15 @@ int main(int argc, char** argv) {
                    "genkeycert --key id.ppk --passin env:PW --csr vm.csr --san DNS:vm1,IP:2001:db8::1 --out vm.pem"});
     tool.output_names({"the key in --keyout FILE (mode 0600), the certificate in --out/-o FILE;",
                        "without them, both on stdout (the key first); with --key, the certificate only"});
-    tool.validate([](const Args& a) {
-        const std::string type = a.str("type"), format = key_format_option(a);
+    const KeyFormat* format = nullptr;
+    cert::SelfSignOptions options;
+    tool.validate([&format, &options](const Args& a) {
+        const std::string type = a.str("type"), format_name = key_format_option(a);
         if (type != "rsa" && type != "ecdsa" && type != "ed25519") throw UsageError("--type takes rsa, ecdsa or ed25519");
         if (a.has("out") && a.has("output")) throw UsageError("--out and -o/--output are the same option: give one");
-        if (type == "ed25519" && format == "pkcs1") throw UsageError("Ed25519 keys have no pkcs1 form (use openssh or pkcs8)");
+        format = find_format(format_name);
+        if (type == "ed25519" && !format->writes_ed25519)
+            throw UsageError("Ed25519 keys have no " + format_name + " form (use openssh or pkcs8)");
         if (a.has("bits")) {
             const size_t bits = a.get<size_t>("bits");
             if (type == "rsa" && (bits < 2048 || bits > max_rsa_bits || bits % 8))
@@ -192,8 +180,11 @@ int main(int argc, char** argv) {
         }
         if (a.has("der") && !a.has("out") && !a.has("output") && !a.has("keyout") && !a.has("key"))
             throw UsageError("--der needs --out FILE or --keyout FILE (a DER certificate cannot share stdout with the key)");
+        if (a.has("subject")) options.subject = parse_option("--subject", [&] { return cert::parse_subject(a.str("subject")); });
+        if (a.has("san")) options.san = parse_option("--san", [&] { return cert::parse_san(a.str("san")); });
+        options.days = days;
     });
-    return tool.run(argc, argv, [&tool](const Args& args, Input&, Sink&) {
+    return tool.run(argc, argv, [&tool, &format, &options](const Args& args, Input&, Sink&) {
         Botan::RandomNumberGenerator& rng = Botan::system_rng();
         const std::string type = args.str("type");
         const size_t bits = args.has("bits") ? args.get<size_t>("bits") : type == "rsa" ? 2048 : 256;
@@ -207,17 +198,7 @@ int main(int argc, char** argv) {
                 throw Error(args.str("key"), e.what());
             }
         }
-        cert::SelfSignOptions options;
-        options.subject = args.has("subject") ? cert::parse_subject(args.str("subject")) : default_subject(existing ? key.comment : "");
-        if (args.has("san")) {
-            std::string list = args.str("san");
-            for (size_t start = 0; start <= list.size();) {
-                const size_t comma = std::min(list.find(',', start), list.size());
-                if (comma > start) options.san.push_back(list.substr(start, comma - start));
-                start = comma + 1;
-            }
-        }
-        options.days = args.get<uint32_t>("days");
+        if (!args.has("subject")) options.subject = default_subject(existing ? key.comment : "");
         const bool force = args.has("force");
         // Everything that can fail before the key exists is checked first.
         const bool key_to_file = args.has("keyout"), cert_to_file = args.has("out") || args.has("output"), csr_to_file = args.has("csr");
@@ -233,14 +214,14 @@ int main(int argc, char** argv) {
             throw Error("refusing to write a private key to a terminal (use --keyout FILE or redirect stdout)");
         if (cert_to_file) cert_is_regular = check_target(cert_path, force, Sensitivity::public_data);
         if (csr_to_file) check_target(args.str("csr"), force, Sensitivity::public_data);
-        SecretBytes pass;
-        if (args.has("passout")) pass = Passphrase(args.str("passout"), "--passout").get_new("the new key");
+        WriteOptions key_options;
+        if (args.has("passout")) key_options.passphrase = Passphrase(args.str("passout"), "--passout").get_new("the new key");
 
         if (!existing) key = generate(type, bits, rng);
         const Bytes der = cert::make_self_signed(key, options, rng);
         if (!existing) key.comment = cert::read_certificate(ByteView(der)).common_name;  // what the PPK and ssh-keygen -l show
         const Bytes csr = csr_to_file ? cert::make_request(key, options, rng) : Bytes();
-        const SecretBytes key_text = existing ? SecretBytes() : encode_key(key, args, pass, rng);
+        const SecretBytes key_text = existing ? SecretBytes() : format->write(key, key_options, rng);
         const std::string cert_pem = pem::encode("CERTIFICATE", ByteView(der));
         const ByteView cert_bytes = args.has("der") ? ByteView(der) : ByteView(cert_pem);
 

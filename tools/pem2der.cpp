@@ -41,7 +41,9 @@ int main(int argc, char** argv) {
         }
         size_t index = 0;
         for (const Object* o : chosen) {
-            if (const std::string why = why_not_der(*o); !why.empty()) throw Error(why);
+            if (const std::string why = why_not_der(*o); !why.empty())
+                throw Error(why + (o->label == "OPENSSH PRIVATE KEY" ? " (use ppk2key to convert it)"
+                                                                    : " (use ppk2key --format pkcs8 --der, with --passout to keep it encrypted)"));
             der::check_block_payload(ByteView(o->body), o->label);
             const bool is_cert = o->label == "CERTIFICATE" || (o->label == "TRUSTED CERTIFICATE" && args.str("label") != o->label);
             // A TRUSTED CERTIFICATE (openssl x509 -trustout) is the certificate, then OpenSSL's

@@ -84,7 +84,7 @@ int main(int argc, char** argv) {
         if (a.has("fingerprint") && a.has("thumbprint")) throw UsageError("--fingerprint and --thumbprint cannot be combined");
         if (a.has("format") && (a.has("fingerprint") || a.has("thumbprint")))
             throw UsageError("--format cannot be combined with --fingerprint or --thumbprint");
-        if (a.has("comment")) ssh::check_comment_option(a.str("comment"));
+        check_comment_option(a);
     });
     return tool.run(argc, argv, [](const Args& args, Input& in, Sink& out) {
         const std::string format = args.str("format");

@@ -5,6 +5,7 @@
 #include "error.h"
 #include "fmt_openssh.h"
 #include "fmt_pkcs8.h"
+#include "fmt_traditional.h"
 #include "fmt_ppk.h"
 #include "keyio.h"
 #include "objects.h"
