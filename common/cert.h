@@ -40,7 +40,7 @@ Subject parse_subject(const std::string& text);
 
 struct SelfSignOptions {
     Subject subject;
-    std::vector<std::string> san;   // "DNS:x", "IP:1.2.3.4", "email:a@b", "URI:..."
+    std::vector<std::string> san;   // "DNS:x", "IP:1.2.3.4", "IP:2001:db8::1", "email:a@b", "URI:..."
     uint32_t days = 365;
     std::chrono::system_clock::time_point not_before = std::chrono::system_clock::now();
 };
@@ -49,6 +49,10 @@ struct SelfSignOptions {
 // Ed25519), with subjectKeyIdentifier, authorityKeyIdentifier and critical
 // basicConstraints CA:TRUE as `openssl req -x509` writes them. Returns DER.
 Bytes make_self_signed(const PrivateKey& key, const SelfSignOptions& options, Botan::RandomNumberGenerator& rng);
+
+// A PKCS#10 request (`openssl req -new`) for the same subject, with the SAN entries as an
+// extension request; signed with the key (SHA-256, pure Ed25519). Returns DER.
+Bytes make_request(const PrivateKey& key, const SelfSignOptions& options, Botan::RandomNumberGenerator& rng);
 
 constexpr uint32_t max_days = 36500;
 

@@ -44,6 +44,8 @@ public:
     const std::string& path() const { return path_; }
     std::string display_name() const { return path_ == "-" ? "<stdin>" : path_; }
     bool is_stdin() const { return path_ == "-"; }
+    // Found by walking a folder given with -r (not named on the command line).
+    bool from_folder() const { return !root_.empty(); }
     // File name without folder and last extension ("stdin" for stdin).
     std::string stem() const;
     // Folder below the -r root ("" when none), e.g. "team/alice" for ROOT/team/alice/id.pem.
@@ -134,6 +136,9 @@ public:
     void output_names(std::vector<std::string> lines) { output_names_ = std::move(lines); }
     // For tools that read no input (genkeycert): the body runs once; no batch options.
     void no_inputs() { takes_inputs_ = false; }
+    // For tools whose output is a report (keyinfo): --json selects the tool's own JSON
+    // output on stdout instead of the per-input status lines, and needs no -d or -o.
+    void report_output() { report_output_ = true; }
     // Checks that run after parsing (option combinations); throw UsageError.
     void validate(std::function<void(const Args&)> check) { validate_ = std::move(check); }
     // The extension every output has, when known in advance: with -d, an existing output
@@ -172,6 +177,7 @@ private:
     po::options_description options_;
     std::vector<std::string> examples_, output_names_;
     bool takes_inputs_ = true;
+    bool report_output_ = false;
     std::function<void(const Args&)> validate_;
     std::string fixed_extension_;
     std::string numbered_option_;

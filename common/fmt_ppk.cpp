@@ -99,6 +99,8 @@ struct Keys {
     SecretBytes cipher_key, iv, mac_key;
 };
 
+constexpr size_t argon2_bytes = 80;  // cipher key 32, IV 16, MAC key 32
+
 Keys split_argon2(const SecretBytes& out) {
     return Keys{SecretBytes(out.begin(), out.begin() + 32), SecretBytes(out.begin() + 32, out.begin() + 48),
                 SecretBytes(out.begin() + 48, out.end())};
@@ -268,7 +270,8 @@ PrivateKey read(ByteView input, PassphraseSource& pass) {
     SecretBytes passphrase;
     if (encrypted) passphrase = pass.get("the PPK key");
     if (version == 2) keys = v2_keys(ByteView(passphrase), encrypted);
-    else if (encrypted) keys = split_argon2(argon2(kdf, ByteView(passphrase), ByteView(salt), memory, passes, parallelism, 80));
+    else if (encrypted)
+        keys = split_argon2(argon2(kdf, ByteView(passphrase), ByteView(salt), memory, passes, parallelism, argon2_bytes));
 
     SecretBytes plain = private_blob;
     if (encrypted) {
@@ -379,11 +382,11 @@ SecretBytes write(const PrivateKey& key, const std::string& raw_comment, const P
         uint32_t passes = params.passes.value_or(1);
         SecretBytes out;
         if (params.passes) {
-            out = argon2(params.kdf, passphrase, ByteView(salt), params.memory_kib, passes, params.parallelism, 80);
+            out = argon2(params.kdf, passphrase, ByteView(salt), params.memory_kib, passes, params.parallelism, argon2_bytes);
         } else {  // puttygen: Fibonacci pass counts until one hash takes time_ms
             for (uint32_t a = 1, b = 1;;) {
                 const auto start = std::chrono::steady_clock::now();
-                out = argon2(params.kdf, passphrase, ByteView(salt), params.memory_kib, b, params.parallelism, 80);
+                out = argon2(params.kdf, passphrase, ByteView(salt), params.memory_kib, b, params.parallelism, argon2_bytes);
                 const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
                 if (ms >= params.time_ms || a > ~b || b >= kdf_limits().argon2_passes ||
                     uint64_t{params.memory_kib} * (uint64_t{a} + b) > kdf_limits().argon2_work_kib_passes) {

@@ -2,6 +2,7 @@
 
 #include "der.h"
 #include "error.h"
+#include "text.h"
 
 namespace keypipe {
 
@@ -26,7 +27,9 @@ bool holds_private_key(const Object& o) {
     }
 }
 
-std::vector<Object> read_objects(ByteView input) {
+namespace {
+
+std::vector<Object> read_objects_without_bom(ByteView input) {
     bool blank = true;
     for (uint8_t c : input)
         if (!(c == ' ' || c == '\t' || c == '\r' || c == '\n')) {
@@ -63,7 +66,16 @@ std::vector<Object> read_objects(ByteView input) {
         }
         return out;
     }
+    if (const std::string known = text::unsupported_format(input); !known.empty()) throw Error(known);
     throw Error("not PEM or DER (no \"-----BEGIN\" line, and not a DER structure)");
+}
+
+}  // namespace
+
+std::vector<Object> read_objects(ByteView input) {
+    // Windows editors put a byte-order mark first (UTF-8, or UTF-16 from PowerShell 5).
+    if (const std::optional<SecretBytes> decoded = text::decode_bom(input)) return read_objects_without_bom(ByteView(*decoded));
+    return read_objects_without_bom(input);
 }
 
 }  // namespace keypipe

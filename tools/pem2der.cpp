@@ -9,7 +9,9 @@
 using namespace keypipe;
 
 int main(int argc, char** argv) {
-    Tool tool("pem2der", "Write the DER payload of a PEM block: the first CERTIFICATE, else the first block.");
+    Tool tool("pem2der", "Write the DER payload of a PEM block: the first CERTIFICATE, else the first block.\n"
+                         "A TRUSTED CERTIFICATE gives the certificate alone, as openssl x509 -outform der\n"
+                         "(--label \"TRUSTED CERTIFICATE\" gives its whole payload, trust data included).");
     tool.options()
         ("label", po::value<std::string>()->value_name("LABEL"), "take the first block with this label (e.g. \"PRIVATE KEY\")")
         ("all", "write every block (with -d, one file per block)");
@@ -24,10 +26,11 @@ int main(int argc, char** argv) {
     tool.binary_output_when([](const Args&) { return true; });
     tool.private_output_when([](const Args& a) { return a.has("label") && is_private_label(a.str("label")); });
     return tool.run(argc, argv, [](const Args& args, Input& in, Sink& out) {
+        auto is_certificate = [](const Object& o) { return o.label == "CERTIFICATE" || o.label == "TRUSTED CERTIFICATE"; };
         std::vector<Object> objects = read_objects(in.bytes());
         std::vector<const Object*> chosen;
         for (const auto& o : objects) {
-            if (args.has("all") || (args.has("label") ? o.label == args.str("label") : o.label == "CERTIFICATE")) {
+            if (args.has("all") || (args.has("label") ? o.label == args.str("label") : is_certificate(o))) {
                 chosen.push_back(&o);
                 if (!args.has("all")) break;
             }
@@ -40,8 +43,15 @@ int main(int argc, char** argv) {
         for (const Object* o : chosen) {
             if (const std::string why = why_not_der(*o); !why.empty()) throw Error(why);
             der::check_block_payload(ByteView(o->body), o->label);
-            const bool is_cert = o->label == "CERTIFICATE";
-            out.put(ByteView(o->body), holds_private_key(*o) ? Sensitivity::private_key : Sensitivity::public_data,
+            const bool is_cert = o->label == "CERTIFICATE" || (o->label == "TRUSTED CERTIFICATE" && args.str("label") != o->label);
+            // A TRUSTED CERTIFICATE (openssl x509 -trustout) is the certificate, then OpenSSL's
+            // trust data, which python and certtool reject in a .cer: the certificate alone, as
+            // openssl x509 -outform der writes it. --label "TRUSTED CERTIFICATE" asks for the
+            // whole payload (what der2pem turns back into the same block).
+            ByteView body(o->body);
+            const bool whole_payload = args.str("label") == "TRUSTED CERTIFICATE";
+            if (o->label == "TRUSTED CERTIFICATE" && !whole_payload) body = body.subspan(0, der::read_element(body).whole.size());
+            out.put(body, holds_private_key(*o) ? Sensitivity::private_key : Sensitivity::public_data,
                     is_cert ? ".cer" : ".der", chosen.size() > 1 ? "-" + std::to_string(++index) : "");
         }
         if (args.has("json"))  // the key of the first object that has one readable

@@ -13,7 +13,8 @@ openssl genpkey -algorithm ed25519 -outform DER -out ed.der 2>/dev/null
 openssl req -x509 -nodes -newkey rsa:2048 -keyout rsa.pem -out cert.pem -subj /CN=t -days 2 2>/dev/null
 mkdir in
 for i in $(seq -w 1 60); do  # every third input fails: error lines while other outputs are pending
-    if (( 10#$i % 3 )); then cp ed.der "in/k$i.der"; else printf 'not a key %s' "$i" > "in/k$i.der"; fi
+    # (a damaged PEM block fails; a file that is no PEM or DER at all would be skipped)
+    if (( 10#$i % 3 )); then cp ed.der "in/k$i.der"; else printf -- '-----BEGIN CERTIFICATE-----\nnot a key %s\n' "$i" > "in/k$i.der"; fi
 done
 
 # error_lines_never_land_in_key_files: 2>&-, several runs (the fd reuse depended on timing)

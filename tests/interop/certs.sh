@@ -78,8 +78,10 @@ openssl x509 -in "$golden/rsa2048.pem" -addtrust serverAuth -setalias vm1 -trust
 sed '1d;$d' trusted.pem | base64 -d > trusted.der
 check "der2pem on a certificate + X509_CERT_AUX: TRUSTED CERTIFICATE, = openssl -trustout" '"$bin/der2pem" trusted.der | cmp -s - trusted.pem'
 check "der2pem on a TRUSTED CERTIFICATE block gives it back" '"$bin/der2pem" trusted.pem | cmp -s - trusted.pem'
-check "pem2der on a TRUSTED CERTIFICATE block: its payload, certificate and trust data" \
-    '"$bin/pem2der" trusted.pem | cmp -s - trusted.der'
+check "pem2der on a TRUSTED CERTIFICATE block: the certificate alone, = openssl x509 -outform der" \
+    '"$bin/pem2der" trusted.pem | cmp -s - <(openssl x509 -in trusted.pem -outform der)'
+check "pem2der --label \"TRUSTED CERTIFICATE\": its payload, certificate and trust data" \
+    '"$bin/pem2der" --label "TRUSTED CERTIFICATE" trusted.pem | cmp -s - trusted.der'
 # der2pem numbers the objects of a file with -d; two inputs whose numbered outputs meet
 # are not allowed to overwrite each other, even with -f
 cp "$golden/p256.der" three-1.der
