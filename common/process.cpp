@@ -87,6 +87,10 @@ void restore_terminal_on_signal(int fd, const termios& saved) {
     terminal_fd.store(fd, std::memory_order_release);
 }
 
+void end_if_prompting(int sig) {
+    if (terminal_fd.load(std::memory_order_acquire) >= 0) on_fatal_signal(sig);
+}
+
 void forget_terminal() { terminal_fd.store(-1, std::memory_order_release); }
 
 }  // namespace keypipe

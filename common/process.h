@@ -28,5 +28,9 @@ bool stdout_was_closed();
 // (the passphrase prompt turns echo off between the two calls).
 void restore_terminal_on_signal(int fd, const termios& saved);
 void forget_terminal();
+// For a signal handler that would let the process go on (a batch's first SIGINT): when a
+// prompt is up, a person pressed Ctrl-C at it, so the process ends as harden_process's
+// handler would (terminal restored, same signal). Async-signal-safe.
+void end_if_prompting(int sig);
 
 }  // namespace keypipe
