@@ -187,6 +187,7 @@ struct PassphraseRing::Tries {
     std::vector<SecretBytes> tried;  // candidates, then the terminal's answers
     bool resolved = false;
     int prompts = 0;
+    std::string last_wrong;  // the reader's own message for the last refused candidate
 };
 
 // The source one attempt at an input sees: candidate k, else a new answer from the terminal.
@@ -206,7 +207,8 @@ public:
         exhausted = true;
         if (ring_.sources_.size() > 1)
             throw Error("encrypted, no " + ring_.option_ + " matched (" + std::to_string(ring_.sources_.size()) + " tried)");
-        throw Error("wrong passphrase");
+        // The reader's message says more ("wrong passphrase or corrupted file (MAC check failed)").
+        throw Error(tries_.last_wrong.empty() ? "wrong passphrase" : tries_.last_wrong);
     }
     bool asked = false, exhausted = false;
 
@@ -261,7 +263,10 @@ PassphraseRing::Opened PassphraseRing::attempt(const std::string& what, const st
         try {
             read(source);
         } catch (const Error& e) {
-            if (source.asked && !source.exhausted && is_wrong_passphrase(e)) continue;
+            if (source.asked && !source.exhausted && is_wrong_passphrase(e)) {
+                tries.last_wrong = e.what();
+                continue;
+            }
             throw;
         }
         Opened opened;

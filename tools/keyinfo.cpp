@@ -141,6 +141,7 @@ int main(int argc, char** argv) {
                    "keyinfo -r /etc/ssl/private --expires-within 30    # exit 3: something expires",
                    "keyinfo -r ~/.ssh --unencrypted                   # private keys without a passphrase",
                    "keyinfo --hash md5 id_rsa.pub                     # MD5:.. as ssh-keygen -E md5"});
+    tool.output_names({"STEM.txt; with --json, STEM.json (the description of every object of the input)"});
     tool.report_output();
     tool.validate([](const Args& a) {
         const std::string hash = a.str("hash");

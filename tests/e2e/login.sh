@@ -35,7 +35,7 @@ done
 # A PPK made by puttygen, converted back by ppk2key for ssh -i.
 puttygen -q -t ed25519 -C from-puttygen -o putty.ppk --new-passphrase pw.txt
 puttygen putty.ppk --old-passphrase pw.txt -O public-openssh >> "$SSHD_AUTHORIZED_KEYS"
-"$bin/ppk2key" --passin file:pw.txt putty.ppk -o putty.key
+"$bin/ppk2key" --passin file:pw.txt --no-encrypt putty.ppk -o putty.key  # ssh -i without a prompt
 check "ppk2key output logs in with ssh -i" '[[ $(ssh_login putty.key "echo from-ppk") == "from-ppk" ]]'
 "$bin/ppk2key" --passin file:pw.txt --passout file:pw.txt putty.ppk -o putty-enc.key
 check "ppk2key encrypted output opens with ssh-keygen" 'ssh-keygen -y -P e2e-passphrase -f putty-enc.key | grep -q "^ssh-ed25519 "'

@@ -167,7 +167,7 @@ def first_child(der):  # the first element inside a SEQUENCE (definite lengths)
     hdr = 2
     if n & 0x80: hdr, n = 2 + (n & 0x7f), int.from_bytes(der[i + 2:i + 2 + (n & 0x7f)], 'big')
     return der[i:i + hdr + n]
-put('p8enc-truncated-ciphertext.der', seq(first_child(enc), octets(b'\x00' * 27)), KEYS, 'wrong passphrase|corrupted')
+put('p8enc-truncated-ciphertext.der', seq(first_child(enc), octets(b'\x00' * 27)), KEYS, 'not a whole number of cipher blocks')
 
 def legacy(label, der, cipher, key_len, iv, passphrase):
     salt, k, prev = iv[:8], b'', b''

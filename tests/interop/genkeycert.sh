@@ -94,15 +94,20 @@ check "--keyout /dev/null is written to, as other tools write to devices" '[[ -s
 set +e; "$bin/genkeycert" --type ed25519 --keyout /dev/null --out /dev/null 2> err.txt; rc=$?; set -e
 check "--keyout /dev/null --out /dev/null is not 'the same file'" '[[ $rc == 0 && -c /dev/null ]]'
 if [[ -c /dev/full ]]; then
-    set +e; "$bin/genkeycert" --type ed25519 --keyout rollback.key --out /dev/full 2> err.txt; rc=$?; set -e
+    # An existing device needs -f (safe output); the key is written first, then taken back.
+    set +e; "$bin/genkeycert" -f --type ed25519 --keyout rollback.key --out /dev/full 2> err.txt; rc=$?; set -e
     check "certificate write fails after the key file was written: the key file is removed" \
         '[[ $rc == 1 && ! -e rollback.key && -z $(find . -name ".keypipe-*") ]] && grep -q "^genkeycert: /dev/full: write failed" err.txt'
 fi
 mkfifo key.fifo
+set +e; "$bin/genkeycert" --type ed25519 --keyout key.fifo --out fifo0.pem 2> err.txt; rc=$?; set -e
+check "--keyout FIFO without -f: refused, nothing written" \
+    '[[ $rc == 1 && ! -e fifo0.pem ]] && grep -q "key.fifo: is a named pipe (use -f to write to it)" err.txt'
 (timeout 10 cat key.fifo > from-fifo.key &)
-"$bin/genkeycert" --type ed25519 --keyout key.fifo --out fifo.pem 2> err.txt || true
+sleep 0.3  # the reader must have the pipe open: opening never blocks, so no reader is an error
+"$bin/genkeycert" -f --type ed25519 --keyout key.fifo --out fifo.pem 2> err.txt || true
 sleep 0.2
-check "--keyout FIFO is written to" '[[ -p key.fifo ]] && grep -q "OPENSSH PRIVATE KEY" from-fifo.key'
+check "--keyout FIFO with -f is written to" '[[ -p key.fifo ]] && grep -q "OPENSSH PRIVATE KEY" from-fifo.key'
 for bad in "--type dsa" "--bits 1024" "--type ecdsa --bits 300" "--type ed25519 --key-format pkcs1" "--days 0" "--subject CN" "--san FTP:x" "--der"; do
     set +e; read -ra a <<<"$bad"; "$bin/genkeycert" "${a[@]}" > /dev/null 2> err.txt; rc=$?; set -e
     check "usage error: $bad" '[[ $rc == 2 && $(wc -l < err.txt) == 1 ]]'

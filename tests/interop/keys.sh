@@ -20,23 +20,25 @@ for f in "$corpus"/*; do
     want=$(two < "$corpus/$type.pub")
     spki=$(openssl pkey -in "$corpus/$type.p8.pem" -pubout)
 
+    # Plain outputs here (--no-encrypt): these checks are about the key; an encrypted input's
+    # encryption is kept by default, which tests/interop/folders.sh checks in the peers.
     check "ppk2key -y $name" '[[ $("$bin/ppk2key" -y --passin "file:$pw" "$f" | two) == "$want" ]]'
 
     "$bin/key2ppk" --passin "file:$pw" "$f" -o "$name.ppk"
     check "key2ppk $name: puttygen reads it" '[[ $(puttygen -L "$name.ppk" | two) == "$want" && $(stat -c %a "$name.ppk") == 600 ]]'
 
-    "$bin/ppk2key" --passin "file:$pw" "$f" -o "$name.key"
+    "$bin/ppk2key" --passin "file:$pw" --no-encrypt "$f" -o "$name.key"
     check "ppk2key $name: ssh-keygen reads it" '[[ $(ssh-keygen -y -f "$name.key" | two) == "$want" ]]'
 
-    "$bin/ppk2key" --format pkcs8 --passin "file:$pw" "$f" -o "$name.p8"
+    "$bin/ppk2key" --format pkcs8 --passin "file:$pw" --no-encrypt "$f" -o "$name.p8"
     check "ppk2key --format pkcs8 $name: openssl reads it" '[[ $(openssl pkey -in "$name.p8" -pubout) == "$spki" ]]'
-    "$bin/ppk2key" --format pkcs8 --der --passin "file:$pw" "$f" -o "$name.p8der"
+    "$bin/ppk2key" --format pkcs8 --der --passin "file:$pw" --no-encrypt "$f" -o "$name.p8der"
     check "ppk2key --format pkcs8 --der $name = openssl pkcs8 -topk8 -nocrypt -outform der" \
         'cmp -s "$name.p8der" <(openssl pkcs8 -topk8 -nocrypt -in "$corpus/$type.p8.pem" -outform der)'
     if [[ $type != ed25519 ]]; then
-        "$bin/ppk2key" --format traditional --passin "file:$pw" "$f" -o "$name.trad"
+        "$bin/ppk2key" --format traditional --passin "file:$pw" --no-encrypt "$f" -o "$name.trad"
         check "ppk2key --format traditional $name = openssl pkey -traditional" 'cmp -s "$name.trad" "$corpus/$type.trad.pem"'
-        "$bin/ppk2key" --format traditional --der --passin "file:$pw" "$f" -o "$name.tradder"
+        "$bin/ppk2key" --format traditional --der --passin "file:$pw" --no-encrypt "$f" -o "$name.tradder"
         check "ppk2key --format traditional --der $name = openssl pkey -outform der" 'cmp -s "$name.tradder" "$corpus/$type.trad.der"'
     fi
 done
@@ -69,7 +71,7 @@ for f in "$corpus"/*.trad.pem "$corpus"/*.openssh "$corpus"/*.trad-aes128.pem "$
         reencrypt=()
         [[ $name == *.ppk ]] && reencrypt=(--reencrypt)  # puttygen refuses a same-format "conversion" otherwise
         puttygen "$f" --old-passphrase "$pw" --new-passphrase /dev/null "${reencrypt[@]}" -O private -o "ref-$name-$v.ppk" --ppk-param "version=$v"
-        "$bin/key2ppk" --passin "file:$pw" --ppk-param "version=$v" "$f" -o "ours-$name-$v.ppk"
+        "$bin/key2ppk" --passin "file:$pw" --no-encrypt --ppk-param "version=$v" "$f" -o "ours-$name-$v.ppk"  # as --new-passphrase /dev/null
         check "key2ppk $name v$v = puttygen byte for byte" 'cmp -s "ours-$name-$v.ppk" "ref-$name-$v.ppk"'
     done
 done
