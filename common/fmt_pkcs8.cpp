@@ -4,14 +4,16 @@
 // Structures are read with der::Reader so every error names the field; Botan does the
 // maths (key construction, PBES2, AES). Readers accept what OpenSSL, ssh-keygen and
 // puttygen write, including PKCS#8 version 1 (its public key is only cross-checked) and
-// SEC1 keys whose curve comes from a preceding EC PARAMETERS block. Writers produce
+// SEC1 keys whose curve comes from a preceding EC PARAMETERS block, and keys encrypted with
+// the PKCS#12 PBEs (decrypted by fmt_pkcs12). Writers produce
 // OpenSSL's bytes: EC private scalars padded to the group order size, [0] and [1] in
-// SEC1, no attributes in PKCS#8. PBES1 (openssl -v1) and explicit EC parameters are not
-// supported: both are obsolete, and the error says so.
+// SEC1, no attributes in PKCS#8. PKCS#5 v1.5 PBES1 (MD5/SHA-1 with DES or RC2) and explicit
+// EC parameters are not supported: both are obsolete, and the error says so.
 #include "fmt_pkcs8.h"
 
 #include "der.h"
 #include "error.h"
+#include "fmt_pkcs12.h"
 #include "kdf_limits.h"
 #include "pem.h"
 
@@ -263,15 +265,21 @@ PrivateKey pkcs8::read_encrypted(ByteView der, PassphraseSource& pass) {
     const der::Element params = alg.any("parameters");
     const ByteView encrypted = r.octet_string("encryptedData");
     r.expect_end("EncryptedPrivateKeyInfo");
+    if (pkcs12::is_pbe(oid))  // openssl pkcs8 -v1 PBE-SHA1-3DES, certtool 3des-pkcs12
+        return read(ByteView(pkcs12::decrypt_pbe(oid, params.whole, encrypted, ByteView(pass.get("the PKCS#8 key")))));
     if (oid != oid_pbes2)
         throw Error("unsupported PKCS#8 encryption " + oid +
-                    " (only PBES2; re-encrypt with: openssl pkcs8 -topk8 -v2 aes-256-cbc)");
+                    " (only PBES2 and PKCS#12 PBEs; re-encrypt with: openssl pkcs8 -topk8 -v2 aes-256-cbc)");
     check_pbes2_cost(params.whole);
-    const SecretBytes passphrase = pass.get("the PKCS#8 key");
+    return read(ByteView(pbes2_decrypt(params.whole, encrypted, pass.get("the PKCS#8 key"))));
+}
+
+SecretBytes pkcs8::pbes2_decrypt(ByteView params, ByteView encrypted, const SecretBytes& passphrase) {
+    check_pbes2_cost(params);
     SecretBytes plain;
     try {
         plain = with_passphrase_string(passphrase, [&](const std::string& p) {
-            return Botan::pbes2_decrypt(encrypted.to_secret(), p, params.whole.to_bytes());
+            return Botan::pbes2_decrypt(encrypted.to_secret(), p, params.to_bytes());
         });
     } catch (const Botan::Decoding_Error&) {
         throw Error("wrong passphrase");
@@ -279,11 +287,11 @@ PrivateKey pkcs8::read_encrypted(ByteView der, PassphraseSource& pass) {
         throw Error("wrong passphrase");
     }
     try {
-        der::check_single_element(ByteView(plain), "decrypted key");
+        der::check_single_element(ByteView(plain), "decrypted data");
     } catch (const Error&) {
         throw Error("wrong passphrase");
     }
-    return read(ByteView(plain));
+    return plain;
 }
 
 SecretBytes pkcs8::write(const PrivateKey& key) {

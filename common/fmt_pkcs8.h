@@ -11,8 +11,13 @@ namespace keypipe::pkcs8 {
 
 // DER of a PrivateKeyInfo (version 0 or 1). Throws Error.
 PrivateKey read(ByteView der);
-// DER of an EncryptedPrivateKeyInfo (PBES2 with PBKDF2 or scrypt; costs capped). Throws Error.
+// DER of an EncryptedPrivateKeyInfo (PBES2 with PBKDF2 or scrypt, or a PKCS#12 PBE; costs
+// capped). Throws Error.
 PrivateKey read_encrypted(ByteView der, PassphraseSource& pass);
+// PBES2 decryption of any data (PKCS#12 bags too): `params` is the PBES2 parameters DER.
+// Costs are checked first. Returns the plaintext, which is one well-formed DER element, or
+// throws Error("wrong passphrase"), or Error naming an unsupported or too costly choice.
+SecretBytes pbes2_decrypt(ByteView params, ByteView encrypted, const SecretBytes& passphrase);
 
 // PrivateKeyInfo DER, byte-identical to OpenSSL's for RSA, EC and Ed25519.
 SecretBytes write(const PrivateKey& key);
