@@ -290,6 +290,11 @@ void Tool::print_help(std::ostream& os) const {
     os << "\nExit status: 0 success, 1 bad or unreadable input (any input, in a batch), 2 usage error.\n";
 }
 
+int Tool::run(int argc, char** argv, const Body& body, const CombinedBody& combined) {
+    combined_ = combined;
+    return run(argc, argv, body);
+}
+
 int Tool::run(int argc, char** argv, const Body& body) {
     // Botan locks its secure-memory pool page by page on first use: 128 pages with guard
     // pages cost ~4 ms of system time, four times the rest of a small conversion. A
@@ -348,6 +353,7 @@ int Tool::run(int argc, char** argv, const Body& body) {
         if (!takes_inputs_ && vm.count("input")) throw UsageError("takes no input files");
         if (validate_) validate_(args);
 
+        if (takes_inputs_ && combined_ && !args.has("out-dir")) return run_combined(args, combined_);
         if (takes_inputs_) return run_batch(args, body);
         Input none("-");  // never read: the body of a tool without inputs ignores it
         Sink sink;
@@ -367,6 +373,31 @@ int Tool::run(int argc, char** argv, const Body& body) {
         print_line(name_, std::string("internal error: ") + e.what());
         return 1;
     }
+}
+
+int Tool::run_combined(const Args& args, const CombinedBody& combined) {
+    if (args.has("json")) throw UsageError("--json needs -d DIR here (without it, all inputs make one output)");
+    std::vector<std::string> paths = args.has("input") ? args.get<std::vector<std::string>>("input") : std::vector<std::string>{};
+    if (paths.empty()) paths.push_back("-");
+    std::vector<Input> inputs = expand_inputs(paths, args);
+    if (std::count_if(inputs.begin(), inputs.end(), [](const Input& i) { return i.is_stdin(); }) > 1)
+        throw UsageError("stdin (-) can be given only once");
+    const std::string output = args.str("output");
+    struct stat st {};  // an existing -o target is refused before any work, as in a batch
+    if (!output.empty() && !args.has("force") && ::stat(output.c_str(), &st) == 0 && S_ISREG(st.st_mode))
+        throw Error(output, "file exists (use -f to replace it)");
+    Sink sink;
+    combined(args, inputs, sink);
+    if (args.has("dry-run")) return 0;
+    SecretBytes all;
+    Sensitivity s = Sensitivity::public_data;
+    for (const auto& item : sink.items()) {
+        append(all, ByteView(item.data));
+        if (item.sensitivity == Sensitivity::private_key) s = item.sensitivity;
+    }
+    if (output.empty()) write_stdout(ByteView(all), s);
+    else write_file_atomic(output, ByteView(all), s, args.has("force"));
+    return 0;
 }
 
 int Tool::run_batch(const Args& args, const Body& body) {
