@@ -670,7 +670,7 @@ std::vector<Entry> read(ByteView input, PassphraseSource& pass) {
 PrivateKey read_private_key(ByteView input, PassphraseSource& pass) {
     for (const Entry& e : read(input, pass))
         if (e.kind == Entry::Kind::private_key) return pkcs8::read(ByteView(e.der));
-    throw Error("the PKCS#12 file holds no private key (only certificates)");
+    throw Error("the PKCS#12 file holds no private key");
 }
 
 Bytes write(const PrivateKey& key, const std::vector<Bytes>& certificates, ByteView passphrase,

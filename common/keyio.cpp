@@ -2,6 +2,7 @@
 
 #include "error.h"
 #include "fmt_openssh.h"
+#include "fmt_pkcs12.h"
 #include "fmt_pkcs8.h"
 #include "fmt_ppk.h"
 #include "objects.h"
@@ -35,6 +36,7 @@ SecretBytes decrypted_body(const Object& o, PassphraseSource& pass) {
 
 PrivateKey read_private_key(ByteView input, PassphraseSource& pass) {
     if (ppk::sniff(input)) return ppk::read(input, pass);
+    if (pkcs12::sniff(input)) return pkcs12::read_private_key(input, pass);
     for (std::string_view p : {"ssh-rsa ", "ssh-ed25519 ", "ecdsa-sha2-", "ssh-dss ", "---- BEGIN SSH2 PUBLIC KEY"})
         if (starts_with(input, p)) throw Error("an OpenSSH public key, not a private key");
     const std::vector<Object> objects = read_objects(input);

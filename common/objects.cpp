@@ -2,6 +2,7 @@
 
 #include "der.h"
 #include "error.h"
+#include "fmt_pkcs12.h"
 
 namespace keypipe {
 
@@ -24,6 +25,15 @@ bool holds_private_key(const Object& o) {
     } catch (const Error&) {
         return false;
     }
+}
+
+std::vector<Object> read_objects(ByteView input, PassphraseSource& pass) {
+    if (!pkcs12::sniff(input)) return read_objects(input);
+    std::vector<Object> out;
+    for (auto& e : pkcs12::read(input, pass))
+        out.push_back(Object{e.kind == pkcs12::Entry::Kind::certificate ? "CERTIFICATE" : "PRIVATE KEY", std::move(e.der), {}, false, 0});
+    if (out.empty()) throw Error("the PKCS#12 file holds no certificate or private key");
+    return out;
 }
 
 std::vector<Object> read_objects(ByteView input) {

@@ -3,6 +3,7 @@
 #include "der.h"
 #include "describe.h"
 #include "error.h"
+#include "kdf_limits.h"
 #include "objects.h"
 
 using namespace keypipe;
@@ -11,14 +12,20 @@ int main(int argc, char** argv) {
     Tool tool("pem2der", "Write the DER payload of a PEM block: the first CERTIFICATE, else the first block.");
     tool.options()
         ("label", po::value<std::string>()->value_name("LABEL"), "take the first block with this label (e.g. \"PRIVATE KEY\")")
-        ("all", "write every block (with -d, one file per block)");
+        ("all", "write every block (with -d, one file per block; a .pfx: each certificate and the key)")
+        ("passin", po::value<std::string>()->value_name("SRC"), "password of a PKCS#12 (.pfx) input: pass:, env:, file:, fd: or prompt")
+        ("allow-costly-kdf", "accept input KDF costs up to 16 times the normal limits");
     tool.examples({"pem2der myCert.pem -o myCert.cer          # openssl x509 -outform der -in myCert.pem -out myCert.cer",
                    "pem2der --label 'PRIVATE KEY' key.pem -o key.der",
                    "pem2der --all bundle.pem -d certs/",
-                   "genkeycert --keyout vm.key | pem2der > vm.cer"});
+                   "genkeycert --keyout vm.key | pem2der > vm.cer",
+                   "pem2der --passin env:PFXPASS site.pfx -o site.cer   # the key's certificate of a PKCS#12 file"});
+    tool.validate([](const Args& a) {
+        if (a.has("allow-costly-kdf")) relax_kdf_limits();
+    });
     tool.numbered_outputs_with("all");
-    return tool.run(argc, argv, [](const Args& args, Input& in, Sink& out) {
-        std::vector<Object> objects = read_objects(in.bytes());
+    return tool.run(argc, argv, [&tool](const Args& args, Input& in, Sink& out) {
+        std::vector<Object> objects = read_objects(in.bytes(), tool.passphrase(args, "passin"));
         std::vector<const Object*> chosen;
         for (const auto& o : objects) {
             if (args.has("all") || (args.has("label") ? o.label == args.str("label") : o.label == "CERTIFICATE")) {

@@ -4,6 +4,7 @@
 #include "cli.h"
 #include "describe.h"
 #include "error.h"
+#include "kdf_limits.h"
 #include "objects.h"
 #include "ssh.h"
 
@@ -16,22 +17,26 @@ int main(int argc, char** argv) {
         ("comment", po::value<std::string>()->value_name("TEXT"), "use TEXT as the comment")
         ("fingerprint", "print the key's fingerprint line, as ssh-keygen -l does")
         ("hash", po::value<std::string>()->value_name("sha256|md5")->default_value("sha256"), "fingerprint hash")
-        ("thumbprint", "print each certificate's thumbprint (uppercase hex SHA-1 of the DER, as Azure shows it)");
+        ("thumbprint", "print each certificate's thumbprint (uppercase hex SHA-1 of the DER, as Azure shows it)")
+        ("passin", po::value<std::string>()->value_name("SRC"), "password of a PKCS#12 (.pfx) input: pass:, env:, file:, fd: or prompt")
+        ("allow-costly-kdf", "accept input KDF costs up to 16 times the normal limits");
     tool.examples({"sshpubfromcert myCert.cer >> ~/.ssh/authorized_keys",
                    "sshpubfromcert --fingerprint myCert.pem       # ssh-keygen -l -f <(sshpubfromcert myCert.pem)",
                    "sshpubfromcert --thumbprint myCert.cer        # openssl x509 -noout -fingerprint -sha1, without colons",
                    "genkeycert --type ed25519 | sshpubfromcert",
-                   "sshpubfromcert -d pub/ certs/*.pem            # one .pub per certificate file"});
+                   "sshpubfromcert -d pub/ certs/*.pem            # one .pub per certificate file",
+                   "sshpubfromcert --passin env:PFXPASS vm.pfx    # the certificates of a PKCS#12 file"});
     tool.validate([](const Args& a) {
         const std::string hash = a.str("hash");
         if (hash != "sha256" && hash != "md5") throw UsageError("--hash takes sha256 or md5");
         if (a.has("fingerprint") && a.has("thumbprint")) throw UsageError("--fingerprint and --thumbprint cannot be combined");
         if (a.has("comment")) ssh::check_comment_option(a.str("comment"));
+        if (a.has("allow-costly-kdf")) relax_kdf_limits();
     });
-    return tool.run(argc, argv, [](const Args& args, Input& in, Sink& out) {
+    return tool.run(argc, argv, [&tool](const Args& args, Input& in, Sink& out) {
         std::string text;
         std::vector<std::string> skipped;
-        for (const Object& o : read_objects(in.bytes())) {
+        for (const Object& o : read_objects(in.bytes(), tool.passphrase(args, "passin"))) {
             const std::optional<cert::Certificate> certificate = object_certificate(o);
             std::optional<PublicKey> bare = certificate ? std::nullopt : object_bare_public_key(o);
             if (!certificate && !bare) {
