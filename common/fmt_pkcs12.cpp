@@ -1,4 +1,4 @@
-// PKCS#12 / PFX files (RFC 7292; formats.md §2.9), as openssl pkcs12, Windows, Java and
+// PKCS#12 / PFX files (RFC 7292; PBES2 as formats.md §2.5), as openssl pkcs12, Windows, Java and
 // python-cryptography write them.
 //
 // Reading follows the spec's order of trust: the MAC (HMAC with SHA-1 or SHA-2, key from
@@ -271,37 +271,38 @@ public:
         if (!utf8_) utf8_ = source_.get("the PKCS#12 file");
         return *utf8_;
     }
+    // The password the MAC matched (only that encoding is then tried).
     void set(SecretBytes utf8, std::vector<SecretBytes> bmps) {
         utf8_ = std::move(utf8);
         bmps_ = std::move(bmps);
+        known_ = true;
     }
     const std::vector<SecretBytes>& bmps() {
         if (bmps_.empty()) bmps_ = bmp_candidates(ByteView(utf8()));
         return bmps_;
     }
-    // Without a MAC: try the empty password, then ask.
+    // Runs a decryption. Without a MAC to tell the password, the first one tries the empty
+    // password (as empty and as absent) and, if that is wrong, asks the source.
     template <typename F>
     SecretBytes decrypt(F&& f) {
-        if (!utf8_ && !fixed_) {
+        if (!known_) {
             set(SecretBytes(), bmp_candidates({}));
             try {
                 return f();
             } catch (const Error& e) {
                 if (std::string(e.what()) != "wrong passphrase") throw;
-                utf8_.reset();
-                bmps_.clear();
             }
+            utf8_.reset();
+            bmps_.clear();
         }
-        fixed_ = true;
         return f();
     }
-    void fix() { fixed_ = true; }
 
 private:
     PassphraseSource& source_;
     std::optional<SecretBytes> utf8_;
     std::vector<SecretBytes> bmps_;
-    bool fixed_ = false;
+    bool known_ = false;
 };
 
 struct MacData {
@@ -346,14 +347,12 @@ void verify_mac(const MacData& mac, ByteView content, Password& password) {
     for (const SecretBytes& bmp : bmp_candidates({}))
         if (mac_matches(mac, ByteView(bmp), content)) {
             password.set(SecretBytes(), {bmp});
-            password.fix();
             return;
         }
     const SecretBytes utf8 = password.utf8();
     for (const SecretBytes& bmp : bmp_candidates(ByteView(utf8)))
         if (mac_matches(mac, ByteView(bmp), content)) {
             password.set(utf8, {bmp});
-            password.fix();
             return;
         }
     throw Error("wrong passphrase");

@@ -1,5 +1,5 @@
 // PKCS#12 / PFX (.pfx, .p12): a private key and its certificates under one password
-// (RFC 7292; formats.md §2.9). Read: MAC verified first, then PBES2 or PKCS#12 PBEs
+// (RFC 7292; PBES2 as formats.md §2.5). Read: MAC verified first, then PBES2 or PKCS#12 PBEs
 // decrypted, every cost capped. Written: OpenSSL 3's default profile, or the legacy
 // 3DES/SHA-1 one that old Windows and Java import.
 #pragma once
