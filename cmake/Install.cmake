@@ -5,15 +5,22 @@ include(GNUInstallDirs)
 
 set(KEYPIPE_DOC_OUTPUTS "")
 foreach(tool ${KEYPIPE_TOOL_NAMES})
+  if(KEYPIPE_MULTICALL)  # the link to bin/keypipe, run under the tool's name
+    set(exe ${CMAKE_BINARY_DIR}/bin/${tool})
+    set(exe_target keypipe_multicall)
+  else()
+    set(exe $<TARGET_FILE:${tool}>)
+    set(exe_target ${tool})
+  endif()
   set(man ${CMAKE_BINARY_DIR}/man/${tool}.1)
   set(completion ${CMAKE_BINARY_DIR}/completion/${tool})
   add_custom_command(
     OUTPUT ${man} ${man}.gz ${completion}
     COMMAND ${CMAKE_COMMAND} -E make_directory ${CMAKE_BINARY_DIR}/man ${CMAKE_BINARY_DIR}/completion
-    COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/cmake/gen-man.py $<TARGET_FILE:${tool}> ${PROJECT_VERSION} > ${man}
+    COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/cmake/gen-man.py ${exe} ${PROJECT_VERSION} > ${man}
     COMMAND gzip -9nc ${man} > ${man}.gz
-    COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/cmake/gen-completion.py $<TARGET_FILE:${tool}> > ${completion}
-    DEPENDS ${tool} ${CMAKE_SOURCE_DIR}/cmake/gen-man.py ${CMAKE_SOURCE_DIR}/cmake/gen-completion.py
+    COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/cmake/gen-completion.py ${exe} > ${completion}
+    DEPENDS ${exe_target} ${CMAKE_SOURCE_DIR}/cmake/gen-man.py ${CMAKE_SOURCE_DIR}/cmake/gen-completion.py
             ${CMAKE_SOURCE_DIR}/cmake/helpparse.py
     COMMENT "man page and completion for ${tool} from its --help"
     VERBATIM)

@@ -29,7 +29,16 @@ def main():
         out += ['.SH EXAMPLES', '.nf']
         out += [esc(e) for e in h['examples']]
         out.append('.fi')
+    if h['output_names']:
+        out += ['.SH OUTPUT NAMES'] + [esc(l) + '\n.br' for l in h['output_names']]
     out += ['.SH EXIT STATUS', esc(h['exit_status']),
+            '.SH ENVIRONMENT',
+            esc('Variables named by env:VAR in --passin and --passout. BOTAN_MLOCK_POOL_SIZE: the locked memory '
+                'pool for secrets in KiB (default 32; the user\'s own value wins).'),
+            '.SH FILES',
+            esc('/dev/tty: passphrase prompts. OUTPUT: written through an unnamed temporary file (O_TMPFILE) in '
+                'the same folder and linked into place when complete; where the filesystem has no O_TMPFILE, '
+                'a temporary .keypipe-PID-N.tmp there instead, removed on failure.'),
             '.SH SEE ALSO',
             ', '.join(f'\\fB{t}\\fR(1)' for t in TOOLS if t != name) + ', \\fBopenssl\\fR(1), \\fBssh\\-keygen\\fR(1), \\fBputtygen\\fR(1)']
     print('\n'.join(out))

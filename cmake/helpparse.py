@@ -30,9 +30,10 @@ def parse(tool_path):
     while i < len(lines) and lines[i].strip():
         summary.append(lines[i].strip())
         i += 1
-    options, examples, exit_status, section = [], [], '', None
+    options, examples, output_names, exit_status, section = [], [], [], '', None
     # Boost starts every description at one column: the indentation of wrapped lines.
-    option_lines = lines[i:lines.index('Examples:')] if 'Examples:' in lines else lines[i:]
+    end = min([lines.index(h) for h in ('Examples:', 'Output names:') if h in lines] or [len(lines)])
+    option_lines = lines[i:end]
     wrapped = [len(l) - len(l.lstrip(' ')) for l in option_lines if re.match(r'^ {6,}\S', l)]
     col = min(wrapped) if wrapped else 40
     opt_re = re.compile(r'^  (?:-(\w) \[ --([\w-]+) \]|--([\w-]+))(?: ([^\s(]\S*))?(?: \(=([^)]*)\))?$')
@@ -46,6 +47,10 @@ def parse(tool_path):
         if section == 'Examples' and line.startswith('  '):
             examples.append(line[2:])
             continue
+        if section == 'Output names':
+            if line.startswith('  '):
+                output_names.append(line[2:])
+            continue
         head, desc = line.rstrip(), ''
         if len(line) > col and line[col - 1] == ' ' and line[:col].strip():
             head, desc = line[:col].rstrip(), line[col:]
@@ -57,4 +62,4 @@ def parse(tool_path):
         elif options and line.startswith(' ' * col) and section != 'Examples':
             options[-1].text = (options[-1].text + ' ' + line.strip()).strip()
     return {'name': name, 'usage': usage, 'summary': summary, 'options': options,
-            'examples': examples, 'exit_status': exit_status}
+            'examples': examples, 'output_names': output_names, 'exit_status': exit_status}

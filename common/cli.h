@@ -32,6 +32,10 @@ constexpr size_t max_inputs = 1000000;  // a folder walk stops there rather than
 
 extern const char* const version_string;
 
+// Text from inputs (file names, PEM labels) as it may appear in a message line: control
+// characters, C1 controls and bytes that are not UTF-8 become \xNN; beyond max_bytes it is cut.
+std::string printable(std::string_view s, size_t max_bytes = 400);
+
 class Input {
 public:
     // path: "-" for stdin; root: the folder given on the command line that -r found it
@@ -46,10 +50,22 @@ public:
     std::string relative_dir() const;
     // The whole input, read once, at most max_input_bytes. Throws Error.
     ByteView bytes();
+    // Frees (and wipes) the bytes once the input is done with.
+    void release() { data_.reset(); }
+
+    // What is known of an input before it is read: a folder that cannot be read (failed),
+    // a symlink loop or a file the tool cannot use (skipped).
+    struct Mark {
+        bool skip;
+        std::string text;
+    };
+    void mark(bool skip, std::string text) { mark_ = Mark{skip, std::move(text)}; }
+    const std::optional<Mark>& mark() const { return mark_; }
 
 private:
     std::string path_, root_;
     std::optional<SecretBytes> data_;
+    std::optional<Mark> mark_;
 };
 
 struct OutputItem {
@@ -65,6 +81,7 @@ struct KeyNote {
     size_t bits = 0;
     std::string fingerprint;  // SHA256:...
     bool encrypted = false;   // the input was encrypted
+    std::optional<bool> output_encrypted;  // for tools that write a private key
 };
 
 class Sink {
@@ -74,6 +91,10 @@ public:
         put(ByteView(s), Sensitivity::public_data, std::move(extension));
     }
     void note_key(const PublicKey& key, bool encrypted);
+    // Whether the private key written is encrypted (after note_key).
+    void note_output_encrypted(bool encrypted) {
+        if (note_) note_->output_encrypted = encrypted;
+    }
     std::vector<OutputItem>& items() { return items_; }
     const std::optional<KeyNote>& note() const { return note_; }
 
@@ -96,6 +117,11 @@ private:
     po::variables_map vm_;
 };
 
+// The private key format asked for with --key-format (or its alias --format): "openssh",
+// "pkcs8" or "pkcs1", case-insensitive, with "traditional" and "pem" meaning pkcs1.
+// Throws UsageError for anything else or for both options at once.
+std::string key_format_option(const Args& args);
+
 class Tool {
 public:
     using Body = std::function<void(const Args&, Input&, Sink&)>;
@@ -104,6 +130,8 @@ public:
 
     po::options_description_easy_init options() { return options_.add_options(); }
     void examples(std::vector<std::string> lines) { examples_ = std::move(lines); }
+    // What each input writes with -d DIR, for --help's "Output names" (and the man page).
+    void output_names(std::vector<std::string> lines) { output_names_ = std::move(lines); }
     // For tools that read no input (genkeycert): the body runs once; no batch options.
     void no_inputs() { takes_inputs_ = false; }
     // Checks that run after parsing (option combinations); throw UsageError.
@@ -114,9 +142,21 @@ public:
     // With this option given, one input may write several outputs, numbered STEM-1.EXT,
     // STEM-2.EXT...: with -d, an input whose stem is another's STEM-N is then refused.
     void numbered_outputs_with(std::string option) { numbered_option_ = std::move(option); }
+    // Every input may write several numbered outputs (der2pem: one per object).
+    void numbered_outputs() { numbered_always_ = true; }
+    // Why an input gives nothing for this tool ("public key", "not a key"; nullopt when
+    // it does). In a batch such an input is skipped, not failed, and clashes with nothing.
+    void classify(std::function<std::optional<std::string>(ByteView)> f) { classify_ = std::move(f); }
+    // When the output is a private key: several inputs into one -o FILE or stdout are
+    // refused, and so is a terminal on stdout, before anything is read.
+    void private_output_when(std::function<bool(const Args&)> f) { private_output_ = std::move(f); }
+    // When the output is binary (DER): a terminal on stdout is refused before anything is read.
+    void binary_output_when(std::function<bool(const Args&)> f) { binary_output_ = std::move(f); }
     // A passphrase source shared by every input of the run (thread-safe, asked at most once;
     // may be called from the bodies of several inputs at once).
     Passphrase& passphrase(const Args& args, const std::string& option);
+    // The sources of an option that may be given several times (--passin), shared the same way.
+    PassphraseRing& passphrases(const Args& args, const std::string& option);
 
     int run(int argc, char** argv, const Body& body);
 
@@ -131,19 +171,25 @@ public:
 
 private:
     void print_help(std::ostream& os) const;
+    po::variables_map parse(int argc, char** argv);
     int run_batch(const Args& args, const Body& body);
     int run_combined(const Args& args, const CombinedBody& combined);
+    void check_destination(const Args& args, size_t inputs) const;
 
     std::string name_, summary_;
     po::options_description options_;
-    std::vector<std::string> examples_;
+    std::vector<std::string> examples_, output_names_;
     bool takes_inputs_ = true;
     std::function<void(const Args&)> validate_;
     std::string fixed_extension_;
     std::string numbered_option_;
+    bool numbered_always_ = false;
+    std::function<std::optional<std::string>(ByteView)> classify_;
+    std::function<bool(const Args&)> private_output_, binary_output_;
     std::mutex passphrases_mutex_;  // bodies of a batch ask for sources from several threads
     std::vector<std::pair<std::string, std::unique_ptr<Passphrase>>> passphrases_;
     CombinedBody combined_;
+    std::vector<std::pair<std::string, std::unique_ptr<PassphraseRing>>> rings_;
 };
 
 }  // namespace keypipe

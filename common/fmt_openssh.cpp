@@ -11,6 +11,7 @@
 // Security-key (sk-*) and certificate key types, DSA and Ed448 are refused by name.
 #include "fmt_openssh.h"
 
+#include "bcrypt_pbkdf.h"
 #include "cursor.h"
 #include "error.h"
 #include "kdf_limits.h"
@@ -23,7 +24,6 @@
 #include <botan/ed25519.h>
 #include <botan/mac.h>
 #include <botan/numthry.h>
-#include <botan/pwdhash.h>
 #include <botan/rsa.h>
 #include <botan/stream_cipher.h>
 #include <botan/system_rng.h>
@@ -59,14 +59,6 @@ const Cipher* find_cipher(std::string_view name) {
     for (const auto& c : ciphers)
         if (c.name == name) return &c;
     return nullptr;
-}
-
-SecretBytes bcrypt_pbkdf(ByteView passphrase, ByteView salt, uint32_t rounds, size_t length) {
-    SecretBytes out(length);
-    auto kdf = Botan::PasswordHashFamily::create_or_throw("Bcrypt-PBKDF")->from_params(rounds);
-    kdf->derive_key(out.data(), out.size(), reinterpret_cast<const char*>(passphrase.data()), passphrase.size(),
-                    salt.data(), salt.size());
-    return out;
 }
 
 // OpenSSH's chacha20-poly1305 with sequence number 0 (cipher-chachapoly.c): the first 32

@@ -10,6 +10,7 @@
 // (PuTTY before 0.52) is refused.
 #include "fmt_ppk.h"
 
+#include "argon2.h"
 #include "cursor.h"
 #include "error.h"
 #include "kdf_limits.h"
@@ -24,7 +25,6 @@
 #include <botan/hex.h>
 #include <botan/mac.h>
 #include <botan/numthry.h>
-#include <botan/pwdhash.h>
 #include <botan/rsa.h>
 #include <botan/system_rng.h>
 
@@ -98,14 +98,6 @@ SecretBytes sha1(ByteView a, ByteView b = {}) {
 struct Keys {
     SecretBytes cipher_key, iv, mac_key;
 };
-
-SecretBytes argon2(const std::string& flavour, ByteView pass, ByteView salt, uint32_t memory, uint32_t passes,
-                   uint32_t parallelism) {
-    SecretBytes out(80);
-    auto hash = Botan::PasswordHashFamily::create_or_throw(flavour)->from_params(memory, passes, parallelism);
-    hash->derive_key(out.data(), out.size(), reinterpret_cast<const char*>(pass.data()), pass.size(), salt.data(), salt.size());
-    return out;
-}
 
 Keys split_argon2(const SecretBytes& out) {
     return Keys{SecretBytes(out.begin(), out.begin() + 32), SecretBytes(out.begin() + 32, out.begin() + 48),
@@ -276,7 +268,7 @@ PrivateKey read(ByteView input, PassphraseSource& pass) {
     SecretBytes passphrase;
     if (encrypted) passphrase = pass.get("the PPK key");
     if (version == 2) keys = v2_keys(ByteView(passphrase), encrypted);
-    else if (encrypted) keys = split_argon2(argon2(kdf, ByteView(passphrase), ByteView(salt), memory, passes, parallelism));
+    else if (encrypted) keys = split_argon2(argon2(kdf, ByteView(passphrase), ByteView(salt), memory, passes, parallelism, 80));
 
     SecretBytes plain = private_blob;
     if (encrypted) {
@@ -387,11 +379,11 @@ SecretBytes write(const PrivateKey& key, const std::string& raw_comment, const P
         uint32_t passes = params.passes.value_or(1);
         SecretBytes out;
         if (params.passes) {
-            out = argon2(params.kdf, passphrase, ByteView(salt), params.memory_kib, passes, params.parallelism);
+            out = argon2(params.kdf, passphrase, ByteView(salt), params.memory_kib, passes, params.parallelism, 80);
         } else {  // puttygen: Fibonacci pass counts until one hash takes time_ms
             for (uint32_t a = 1, b = 1;;) {
                 const auto start = std::chrono::steady_clock::now();
-                out = argon2(params.kdf, passphrase, ByteView(salt), params.memory_kib, b, params.parallelism);
+                out = argon2(params.kdf, passphrase, ByteView(salt), params.memory_kib, b, params.parallelism, 80);
                 const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
                 if (ms >= params.time_ms || a > ~b || b >= kdf_limits().argon2_passes ||
                     uint64_t{params.memory_kib} * (uint64_t{a} + b) > kdf_limits().argon2_work_kib_passes) {

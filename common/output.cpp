@@ -8,6 +8,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <set>
+#include <sys/sysmacros.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -47,6 +48,105 @@ void write_all(int fd, ByteView data, const std::string& name) {
 
 [[noreturn]] void exists(const std::string& path) { throw Error(path, "file exists (use -f to replace it)"); }
 
+[[noreturn]] void changed(const std::string& path) {
+    throw Error(path, "changed while being opened (not written)");
+}
+
+// What is at an output's name, and so how it is written.
+struct Target {
+    enum Kind { absent, regular, stream } kind = absent;  // stream: written to, never replaced
+    int own_fd = -1;       // /dev/stdout, /dev/stderr, /dev/fd/N: this process's own descriptor
+    struct stat st {};     // a FIFO or device: what the name led to
+    bool via_link = false; // the name is a symbolic link to it
+};
+
+// The descriptor that /dev/stdout, /dev/stderr, /dev/fd/N or /proc/self/fd/N names; -1
+// for any other path.
+int own_stream_fd(const std::string& path) {
+    if (path == "/dev/stdout") return STDOUT_FILENO;
+    if (path == "/dev/stderr") return STDERR_FILENO;
+    for (const char* prefix : {"/dev/fd/", "/proc/self/fd/"}) {
+        const size_t n = std::strlen(prefix);
+        if (path.compare(0, n, prefix) != 0 || path.size() == n || path.size() > n + 9 ||
+            path.find_first_not_of("0123456789", n) != std::string::npos)
+            continue;
+        return std::stoi(path.substr(n));
+    }
+    return -1;
+}
+
+bool is_dev_null(const struct stat& st) { return S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3); }
+
+const char* kind_name(const struct stat& st) { return S_ISFIFO(st.st_mode) ? "named pipe" : "device"; }
+
+// Decides how `path` may be written, from what is there now. Throws Error(path, ...) for
+// what is refused: a folder, a socket, another user's FIFO or device (root's are fine),
+// and without `force` any existing target but /dev/null and this process's own streams.
+Target inspect(const std::string& path, bool force) {
+    Target t;
+    t.own_fd = own_stream_fd(path);
+    if (t.own_fd >= 0) {
+        if (::fstat(t.own_fd, &t.st) != 0) throw Error(path, "descriptor " + std::to_string(t.own_fd) + " is not open");
+        if (S_ISDIR(t.st.st_mode)) throw Error(path, "is a directory");
+        t.kind = Target::stream;
+        return t;
+    }
+    if (::lstat(path.c_str(), &t.st) != 0) {
+        if (errno != ENOENT) throw Error(path, "cannot write: " + errno_text(errno));
+        return t;
+    }
+    if (S_ISLNK(t.st.st_mode)) {
+        t.via_link = true;
+        if (::stat(path.c_str(), &t.st) != 0) {  // a dangling link: replaced like a file
+            if (!force) exists(path);
+            t.kind = Target::regular;
+            return t;
+        }
+    }
+    if (S_ISDIR(t.st.st_mode)) throw Error(path, "is a directory");
+    if (S_ISREG(t.st.st_mode)) {
+        if (!force) exists(path);
+        t.kind = Target::regular;
+        return t;
+    }
+    if (S_ISSOCK(t.st.st_mode)) throw Error(path, "is a socket (not written)");
+    // A FIFO or a device is written to, never replaced: renaming over /dev/null would put a
+    // regular file in its place. Another user's is never written, -f or not: a FIFO in a
+    // shared /tmp would hand its maker the key.
+    if (t.st.st_uid != ::geteuid() && t.st.st_uid != 0)
+        throw Error(path, std::string("refusing to write to another user's ") + kind_name(t.st));
+    if (!force && !is_dev_null(t.st)) throw Error(path, std::string("is a ") + kind_name(t.st) + " (use -f to write to it)");
+    t.kind = Target::stream;
+    return t;
+}
+
+// Writes to a FIFO, a device or one of this process's descriptors, as inspect() found it.
+void write_stream(const std::string& path, const Target& t, ByteView data, Sensitivity s) {
+    if (t.own_fd == STDOUT_FILENO && stdout_was_closed()) throw Error(path, "standard output is closed");
+    // O_NONBLOCK: opening a FIFO nobody reads fails (ENXIO) instead of waiting forever.
+    // O_NOFOLLOW unless the name was a link, and no O_CREAT or O_TRUNC: whatever a swap
+    // puts at the name after inspect(), opening it changes nothing, and the fstat below
+    // refuses it before a byte is written.
+    Fd out(t.own_fd >= 0 ? ::fcntl(t.own_fd, F_DUPFD_CLOEXEC, 0)
+                         : ::open(path.c_str(), O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | (t.via_link ? 0 : O_NOFOLLOW)));
+    if (out.get() < 0) {
+        if (errno == ENXIO && S_ISFIFO(t.st.st_mode)) throw Error(path, "no process is reading the named pipe");
+        if (errno == ELOOP || errno == ENOENT) changed(path);
+        throw Error(path, "cannot open: " + errno_text(errno));
+    }
+    if (t.own_fd < 0) {
+        struct stat now {};
+        if (::fstat(out.get(), &now) != 0 || now.st_dev != t.st.st_dev || now.st_ino != t.st.st_ino ||
+            (now.st_mode & S_IFMT) != (t.st.st_mode & S_IFMT) || now.st_uid != t.st.st_uid)
+            changed(path);
+        const int flags = ::fcntl(out.get(), F_GETFL);
+        if (flags < 0 || ::fcntl(out.get(), F_SETFL, flags & ~O_NONBLOCK) != 0)
+            throw Error(path, "cannot open: " + errno_text(errno));
+    }
+    if (s == Sensitivity::private_key && ::isatty(out.get())) throw Error(path, "refusing to write a private key to a terminal");
+    write_all(out.get(), data, path);
+}
+
 }  // namespace
 
 std::string parent_dir(const std::string& path) {
@@ -64,21 +164,11 @@ void sync_directory(const std::string& dir) {
 StagedFile::StagedFile(std::string path, ByteView data, Sensitivity s, bool force)
     : path_(std::move(path)), dir_(parent_dir(path_)), force_(force) {
     const mode_t mode = s == Sensitivity::private_key ? 0600 : 0666;  // public files: umask applies
-    struct stat st {};
-    if (::stat(path_.c_str(), &st) == 0) {
-        if (S_ISDIR(st.st_mode)) throw Error(path_, "is a directory");
-        // A device or pipe (-o /dev/null, -o /dev/stdout, a FIFO) is written to, never
-        // replaced: renaming over /dev/null would put a regular file in its place.
-        if (!S_ISREG(st.st_mode)) {
-            Fd out(::open(path_.c_str(), O_WRONLY | O_NOCTTY | O_CLOEXEC));
-            if (out.get() < 0) throw Error(path_, "cannot open: " + errno_text(errno));
-            if (s == Sensitivity::private_key && ::isatty(out.get()))
-                throw Error(path_, "refusing to write a private key to a terminal");
-            write_all(out.get(), data, path_);
-            linked_ = true;  // nothing left to do
-            return;
-        }
-        if (!force) exists(path_);
+    const Target target = inspect(path_, force);
+    if (target.kind == Target::stream) {
+        write_stream(path_, target, data, s);
+        linked_ = true;  // nothing left to do
+        return;
     }
     fd_ = ::open(dir_.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, mode);
     if (fd_ < 0) {
@@ -158,6 +248,29 @@ void sync_staged(const std::vector<StagedFile*>& files) {
             return;
         }
     }
+}
+
+void check_target(const std::string& path, Sensitivity s, bool force) {
+    if (path == "-") {
+        if (s == Sensitivity::private_key && ::isatty(STDOUT_FILENO))
+            throw Error("<stdout>", "refusing to write a private key to a terminal (use -o FILE or redirect stdout)");
+        return;
+    }
+    const Target t = inspect(path, force);
+    if (t.kind == Target::stream) {
+        // A terminal shows only when opened; a FIFO is not opened here (its reader may start later).
+        if (s == Sensitivity::private_key && S_ISCHR(t.st.st_mode)) {
+            Fd fd(t.own_fd >= 0 ? ::fcntl(t.own_fd, F_DUPFD_CLOEXEC, 0)
+                                : ::open(path.c_str(), O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC));
+            if (fd.get() >= 0 && ::isatty(fd.get())) throw Error(path, "refusing to write a private key to a terminal");
+        }
+        return;
+    }
+    const std::string dir = parent_dir(path);
+    struct stat st {};
+    if (::stat(dir.c_str(), &st) != 0) throw Error(path, "cannot create: folder " + dir + " does not exist");
+    if (!S_ISDIR(st.st_mode)) throw Error(path, "cannot create: " + dir + " is not a folder");
+    if (::access(dir.c_str(), W_OK | X_OK) != 0) throw Error(path, "cannot create: " + errno_text(errno));
 }
 
 void write_file_atomic(const std::string& path, ByteView data, Sensitivity s, bool force) {

@@ -17,6 +17,16 @@ enum class Sensitivity { public_data, private_key };
 // The folder a file is created in: "." for a bare name, "/" for "/name".
 std::string parent_dir(const std::string& path);
 
+// Checks now, before slow work, what writing `path` would refuse (Error(path, ...)): an
+// existing target without `force`, a folder, a socket, another user's FIFO or device, a
+// terminal for a private key, a folder that is missing or not writable. "-" is stdout.
+//
+// An existing FIFO or device is written to, never replaced; one owned by another user
+// (root excepted) never, whatever `force`. Without `force`, every existing target is
+// refused except /dev/null and the process's own streams (/dev/stdout, /dev/stderr,
+// /dev/fd/N). Opening one never blocks (a FIFO nobody reads is an error).
+void check_target(const std::string& path, Sensitivity s, bool force);
+
 // Writes `data` to `path` as described above. Throws Error(path, ...) when the file
 // exists and !force ("file exists (use -f to replace it)"), or on any I/O failure.
 void write_file_atomic(const std::string& path, ByteView data, Sensitivity s, bool force);

@@ -8,6 +8,7 @@
 #include <climits>
 #include <cstdlib>
 #include <cstring>
+#include <algorithm>
 #include <fcntl.h>
 #include <termios.h>
 #include <unistd.h>
@@ -159,6 +160,109 @@ SecretBytes Passphrase::ask_new(const std::string& what) {
 
 SecretBytes NoPassphrase::get(const std::string& what) {
     throw Error(what + " is encrypted (use --passin SRC)");
+}
+
+}  // namespace keypipe
+
+namespace keypipe {
+namespace {
+
+constexpr int max_prompts = 3;  // as ssh-keygen and ssh ask
+
+bool is_wrong_passphrase(const Error& e) { return std::string(e.what()).rfind("wrong passphrase", 0) == 0; }
+
+}  // namespace
+
+// What the attempts at one input have tried so far.
+struct PassphraseRing::Tries {
+    std::vector<SecretBytes> tried;  // candidates, then the terminal's answers
+    bool resolved = false;
+    int prompts = 0;
+};
+
+// The source one attempt at an input sees: candidate k, else a new answer from the terminal.
+class PassphraseRing::Attempt final : public PassphraseSource {
+public:
+    Attempt(PassphraseRing& ring, const std::string& name, Tries& tries, size_t k) : ring_(ring), name_(name), tries_(tries), k_(k) {}
+    SecretBytes get(const std::string&) override {
+        asked = true;
+        if (!tries_.resolved) tries_.tried = ring_.candidates(name_), tries_.resolved = true;
+        if (k_ < tries_.tried.size()) return tries_.tried[k_];
+        if (ring_.sources_.empty() && !ring_.can_prompt()) Passphrase("", ring_.option_).get(name_);  // throws: no terminal
+        if (tries_.prompts < max_prompts && ring_.can_prompt()) {
+            ++tries_.prompts;
+            tries_.tried.push_back(ring_.prompt(name_, tries_.tried));
+            return tries_.tried.back();
+        }
+        exhausted = true;
+        if (ring_.sources_.size() > 1)
+            throw Error("encrypted, no " + ring_.option_ + " matched (" + std::to_string(ring_.sources_.size()) + " tried)");
+        throw Error("wrong passphrase");
+    }
+    bool asked = false, exhausted = false;
+
+private:
+    PassphraseRing& ring_;
+    const std::string& name_;
+    Tries& tries_;
+    size_t k_;
+};
+
+PassphraseRing::PassphraseRing(std::vector<std::string> specs, std::string option) : option_(std::move(option)) {
+    for (auto& spec : specs) sources_.push_back(std::make_unique<Passphrase>(std::move(spec), option_));
+}
+
+PassphraseRing::~PassphraseRing() = default;
+
+bool PassphraseRing::can_prompt() const { return sources_.empty() || ::isatty(STDIN_FILENO); }
+
+// What to try, in order: the passphrases that opened earlier inputs, latest first, then
+// every source not among them.
+std::vector<SecretBytes> PassphraseRing::candidates(const std::string& what) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::vector<SecretBytes> out = good_;
+    for (auto& source : sources_) {
+        SecretBytes p = source->get(what);
+        if (std::find(out.begin(), out.end(), p) == out.end()) out.push_back(std::move(p));
+    }
+    return out;
+}
+
+SecretBytes PassphraseRing::prompt(const std::string& what, const std::vector<SecretBytes>& tried) {
+    std::lock_guard<std::mutex> lock(prompt_mutex_);
+    {  // another input may have been opened while this one waited for the terminal
+        std::lock_guard<std::mutex> good_lock(mutex_);
+        for (const auto& p : good_)
+            if (std::find(tried.begin(), tried.end(), p) == tried.end()) return p;
+    }
+    Passphrase terminal("", option_);
+    return terminal.get(what);
+}
+
+void PassphraseRing::remember(const SecretBytes& pass) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    good_.erase(std::remove(good_.begin(), good_.end(), pass), good_.end());
+    good_.insert(good_.begin(), pass);
+}
+
+PassphraseRing::Opened PassphraseRing::attempt(const std::string& what, const std::function<void(PassphraseSource&)>& read) {
+    Tries tries;
+    for (size_t k = 0;; ++k) {
+        Attempt source(*this, what, tries, k);
+        try {
+            read(source);
+        } catch (const Error& e) {
+            if (source.asked && !source.exhausted && is_wrong_passphrase(e)) continue;
+            throw;
+        }
+        Opened opened;
+        opened.asked = source.asked;
+        if (source.asked && k < tries.tried.size()) {
+            opened.used = tries.tried[k];
+            remember(tries.tried[k]);
+        }
+        return opened;
+    }
 }
 
 }  // namespace keypipe

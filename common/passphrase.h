@@ -6,9 +6,12 @@
 
 #include "bytes.h"
 
+#include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace keypipe {
 
@@ -71,6 +74,47 @@ private:
 class NoPassphrase final : public PassphraseSource {
 public:
     SecretBytes get(const std::string& what) override;
+};
+
+// The passphrases of an option given several times (--passin for a folder of keys under
+// different passphrases). Each encrypted input is tried with each in turn, the one that
+// opened the last input first. When none opens it and there is a terminal (or no source
+// was given at all), it is asked for by name, as ssh-keygen does, up to 3 times; an
+// answer that works joins the list. Safe to use from several threads.
+class PassphraseRing {
+public:
+    // Throws UsageError for a malformed spec. No specs: ask on the terminal.
+    PassphraseRing(std::vector<std::string> specs, std::string option);
+    ~PassphraseRing();
+
+    struct Opened {
+        bool asked = false;   // the input was encrypted
+        SecretBytes used;     // the passphrase that opened it
+    };
+    // Calls open(source) until it does not fail with "wrong passphrase". Throws what the
+    // last attempt threw; Error("wrong passphrase") or Error("encrypted, no --passin
+    // matched ...") when no passphrase opens the input.
+    template <typename T>
+    T open(const std::string& what, const std::function<T(PassphraseSource&)>& read, Opened& opened) {
+        std::optional<T> value;
+        opened = attempt(what, [&](PassphraseSource& p) { value.emplace(read(p)); });
+        return std::move(*value);
+    }
+
+private:
+    class Attempt;
+    struct Tries;
+    Opened attempt(const std::string& what, const std::function<void(PassphraseSource&)>& read);
+    std::vector<SecretBytes> candidates(const std::string& what);
+    SecretBytes prompt(const std::string& what, const std::vector<SecretBytes>& tried);
+    void remember(const SecretBytes& pass);
+    bool can_prompt() const;
+
+    std::vector<std::unique_ptr<Passphrase>> sources_;
+    std::string option_;
+    std::vector<SecretBytes> good_;  // passphrases that opened an input, the latest first
+    std::mutex mutex_;               // guards good_ and the sources' first reads
+    std::mutex prompt_mutex_;        // one question on the terminal at a time
 };
 
 constexpr size_t max_passphrase_bytes = 4096;

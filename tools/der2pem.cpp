@@ -1,4 +1,5 @@
 // der2pem: PEM armor for a DER object, with the label its structure calls for.
+#include "classify.h"
 #include "cli.h"
 #include "der.h"
 #include "describe.h"
@@ -19,6 +20,9 @@ int main(int argc, char** argv) {
                    "pem2der cert.pem | der2pem               # gives back cert.pem",
                    "der2pem -d pem/ *.cer",
                    "der2pem --passin env:PFXPASS site.pfx -o site.pem   # each certificate and the key, as openssl pkcs12 -nodes"});
+    tool.output_names({"STEM.pem; for an input of several objects: STEM-1.pem, STEM-2.pem, ..."});
+    tool.numbered_outputs();  // one file per object: STEM-1.pem, STEM-2.pem
+    tool.classify(why_not_pem_or_der);
     tool.validate([](const Args& a) {
         if (a.has("allow-costly-kdf")) relax_kdf_limits();
     });

@@ -56,7 +56,7 @@ PrivateKey generate(const std::string& type, size_t bits, Botan::RandomNumberGen
 }
 
 SecretBytes encode_key(const PrivateKey& key, const Args& args, const SecretBytes& pass, Botan::RandomNumberGenerator& rng) {
-    const std::string format = args.str("key-format");
+    const std::string format = key_format_option(args);
     if (format == "openssh") {
         openssh::WriteOptions options;
         options.passphrase = pass;
@@ -138,9 +138,11 @@ int main(int argc, char** argv) {
         ("san", po::value<std::string>()->value_name("LIST"), "subjectAltName entries: DNS:name,IP:1.2.3.4,email:a@b,URI:u")
         ("keyout", po::value<std::string>()->value_name("FILE"), "write the private key to FILE (mode 0600)")
         ("out", po::value<std::string>()->value_name("FILE"), "write the certificate to FILE")
+        ("output,o", po::value<std::string>()->value_name("FILE"), "same as --out (-o/--output as in every keypipe tool)")
         ("der", "write the certificate as DER (.cer) instead of PEM")
-        ("key-format", po::value<std::string>()->value_name("openssh|pkcs8|pkcs1")->default_value("openssh"),
-         "private key format: openssh (read by ssh, ssh-keygen and puttygen for every type), pkcs8, pkcs1 (traditional)")
+        ("key-format", po::value<std::string>()->value_name("openssh|pkcs8|pkcs1"),
+         "private key format (default openssh, read by ssh, ssh-keygen and puttygen for every type), pkcs8, or pkcs1 "
+         "(also spelt traditional or pem); any case")
         ("passout", po::value<std::string>()->value_name("SRC"), "encrypt the key; SRC is pass:, env:, file:, fd: or prompt");
     tool.examples({"genkeycert --keyout myPrivateKey.key --out myCert.pem",
                    "    # openssl req -x509 -nodes -days 365 -newkey rsa:2048 -keyout myPrivateKey.key -out myCert.pem; chmod 600 ...",
@@ -148,11 +150,12 @@ int main(int argc, char** argv) {
                    "genkeycert --type ecdsa --bits 384 --san DNS:vm1.example.com,IP:10.0.0.4 --keyout k --out c.pem",
                    "genkeycert --keyout k --passout file:pw.txt --out c.pem",
                    "genkeycert --type ed25519 | sshpubfromcert"});
+    tool.output_names({"the key in --keyout FILE (mode 0600), the certificate in --out/-o FILE;",
+                       "without them, both on stdout (the key first)"});
     tool.validate([](const Args& a) {
-        const std::string type = a.str("type"), format = a.str("key-format");
+        const std::string type = a.str("type"), format = key_format_option(a);
         if (type != "rsa" && type != "ecdsa" && type != "ed25519") throw UsageError("--type takes rsa, ecdsa or ed25519");
-        if (format != "openssh" && format != "pkcs8" && format != "pkcs1")
-            throw UsageError("--key-format takes openssh, pkcs8 or pkcs1");
+        if (a.has("out") && a.has("output")) throw UsageError("--out and -o/--output are the same option: give one");
         if (type == "ed25519" && format == "pkcs1") throw UsageError("Ed25519 keys have no pkcs1 form (use openssh or pkcs8)");
         if (a.has("bits")) {
             const size_t bits = a.get<size_t>("bits");
@@ -163,7 +166,7 @@ int main(int argc, char** argv) {
         }
         const uint32_t days = a.get<uint32_t>("days");
         if (days < 1 || days > cert::max_days) throw UsageError("--days takes 1 to " + std::to_string(cert::max_days));
-        if (a.has("der") && !a.has("out") && !a.has("keyout"))
+        if (a.has("der") && !a.has("out") && !a.has("output") && !a.has("keyout"))
             throw UsageError("--der needs --out FILE or --keyout FILE (a DER certificate cannot share stdout with the key)");
     });
     return tool.run(argc, argv, [](const Args& args, Input&, Sink&) {
@@ -183,19 +186,21 @@ int main(int argc, char** argv) {
         options.days = args.get<uint32_t>("days");
         const bool force = args.has("force");
         // Everything that can fail before the key exists is checked first.
-        const bool key_to_file = args.has("keyout"), cert_to_file = args.has("out");
-        if (key_to_file && cert_to_file && same_file(args.str("keyout"), args.str("out")))
+        const bool key_to_file = args.has("keyout"), cert_to_file = args.has("out") || args.has("output");
+        const std::string cert_path = args.has("out") ? args.str("out") : args.str("output");
+        if (key_to_file && cert_to_file && same_file(args.str("keyout"), cert_path))
             throw UsageError("--keyout and --out name the same file");
         bool key_is_regular = false;
         if (key_to_file) key_is_regular = check_target(args.str("keyout"), force, Sensitivity::private_key);
         else if (::isatty(STDOUT_FILENO))
             throw Error("refusing to write a private key to a terminal (use --keyout FILE or redirect stdout)");
-        if (cert_to_file) check_target(args.str("out"), force, Sensitivity::public_data);
+        if (cert_to_file) check_target(cert_path, force, Sensitivity::public_data);
         SecretBytes pass;
         if (args.has("passout")) pass = Passphrase(args.str("passout"), "--passout").get_new("the new key");
 
-        const PrivateKey key = generate(type, bits, rng);
+        PrivateKey key = generate(type, bits, rng);
         const Bytes der = cert::make_self_signed(key, options, rng);
+        key.comment = cert::read_certificate(ByteView(der)).common_name;  // what the PPK and ssh-keygen -l show
         const SecretBytes key_text = encode_key(key, args, pass, rng);
         const std::string cert_pem = pem::encode("CERTIFICATE", ByteView(der));
         const ByteView cert_bytes = args.has("der") ? ByteView(der) : ByteView(cert_pem);
@@ -209,7 +214,7 @@ int main(int argc, char** argv) {
         } else {
             write_stdout(ByteView(key_text), Sensitivity::private_key);
         }
-        if (cert_to_file) write_file_atomic(args.str("out"), cert_bytes, Sensitivity::public_data, force);
+        if (cert_to_file) write_file_atomic(cert_path, cert_bytes, Sensitivity::public_data, force);
         else write_stdout(cert_bytes, Sensitivity::public_data);
         rollback.disarm();
     });

@@ -1,4 +1,5 @@
 // key2ppk: any private key to a PuTTY .ppk file, byte-identical to puttygen's.
+#include "classify.h"
 #include "cli.h"
 #include "error.h"
 #include "fmt_ppk.h"
@@ -20,29 +21,40 @@ int main(int argc, char** argv) {
         ("ppk-params", po::value<std::string>()->value_name("PARAMS"), "same as --ppk-param")
         ("comment,C", po::value<std::string>()->value_name("TEXT"),
          "key comment (default: the key's own, else imported-openssh-key as puttygen writes)")
-        ("passin", po::value<std::string>()->value_name("SRC"), "passphrase of an encrypted input: pass:, env:, file:, fd: or prompt")
-        ("passout", po::value<std::string>()->value_name("SRC"), "encrypt the .ppk (aes256-cbc); SRC is pass:, env:, file:, fd: or prompt")
+        ("passin", po::value<std::vector<std::string>>()->value_name("SRC"),
+         "passphrase of encrypted inputs: pass:, env:, file:, fd: or prompt; repeat to try several")
+        ("passout", po::value<std::string>()->value_name("SRC"),
+         "encrypt the .ppk (aes256-cbc + Argon2id) with this passphrase; SRC as --passin "
+         "(default: an encrypted input's own passphrase)")
+        ("no-encrypt", "write an encrypted input's key unencrypted")
         ("allow-costly-kdf", "accept input KDF costs up to 16 times the normal limits");
     tool.examples({"key2ppk myPrivateKey.key -o myPrivateKey.ppk      # puttygen myPrivateKey.key -o myPrivateKey.ppk",
                    "key2ppk --passout file:pw.txt id_ed25519 -o id_ed25519.ppk",
                    "key2ppk --ppk-param version=2 key.pem -o key.ppk   # for PuTTY before 0.75",
                    "key2ppk --passin env:KEYPASS encrypted-pkcs8.pem -o key.ppk",
                    "key2ppk -r ~/keys -d ppk/                          # a whole folder, in parallel"});
+    tool.output_names({"STEM.ppk"});
     tool.output_extension(".ppk");
+    tool.classify(why_not_private_key);
+    tool.private_output_when([](const Args&) { return true; });
     ppk::Params params;
     tool.validate([&params](const Args& a) {
         if (a.has("ppk-param") && a.has("ppk-params")) throw UsageError("give --ppk-param once");
+        if (a.has("passout") && a.has("no-encrypt")) throw UsageError("--passout and --no-encrypt cannot be combined");
         if (a.has("comment")) ssh::check_comment_option(a.str("comment"));
         params = ppk::parse_params(a.str("ppk-param", a.str("ppk-params")));
         if (a.has("allow-costly-kdf")) relax_kdf_limits();
     });
     return tool.run(argc, argv, [&tool, &params](const Args& args, Input& in, Sink& out) {
-        TrackingPassphrase passin(tool.passphrase(args, "passin"));
-        const PrivateKey key = read_private_key(in.bytes(), passin);
-        out.note_key(key.public_key(), passin.asked());
+        PassphraseRing::Opened opened;
+        const PrivateKey key = tool.passphrases(args, "passin").open<PrivateKey>(
+            in.display_name(), [&](PassphraseSource& p) { return read_private_key(in.bytes(), p); }, opened);
+        out.note_key(key.public_key(), opened.asked);
         const std::string comment = args.has("comment") ? args.str("comment") : key.has_comment ? key.comment : ppk::imported_comment;
         SecretBytes pass;
         if (args.has("passout")) pass = tool.passphrase(args, "passout").get_new("the .ppk file");
+        else if (!args.has("no-encrypt")) pass = opened.used;  // as puttygen: an encrypted key stays encrypted
+        out.note_output_encrypted(!pass.empty());
         out.put(ByteView(ppk::write(key, comment, params, ByteView(pass), Botan::system_rng())), Sensitivity::private_key, ".ppk");
     });
 }

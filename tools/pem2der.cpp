@@ -1,4 +1,5 @@
 // pem2der: the DER payload of a PEM block, byte for byte (never a re-encoding).
+#include "classify.h"
 #include "cli.h"
 #include "der.h"
 #include "describe.h"
@@ -20,10 +21,15 @@ int main(int argc, char** argv) {
                    "pem2der --all bundle.pem -d certs/",
                    "genkeycert --keyout vm.key | pem2der > vm.cer",
                    "pem2der --passin env:PFXPASS site.pfx -o site.cer   # the key's certificate of a PKCS#12 file"});
+    tool.output_names({"STEM.cer for a certificate, STEM.der for any other block;",
+                       "with --all and several blocks: STEM-1.cer, STEM-2.der, ... in block order"});
+    tool.numbered_outputs_with("all");
+    tool.classify(why_not_pem_or_der);
+    tool.binary_output_when([](const Args&) { return true; });
+    tool.private_output_when([](const Args& a) { return a.has("label") && is_private_label(a.str("label")); });
     tool.validate([](const Args& a) {
         if (a.has("allow-costly-kdf")) relax_kdf_limits();
     });
-    tool.numbered_outputs_with("all");
     return tool.run(argc, argv, [&tool](const Args& args, Input& in, Sink& out) {
         std::vector<Object> objects = read_objects(in.bytes(), tool.passphrase(args, "passin"));
         std::vector<const Object*> chosen;

@@ -1,5 +1,6 @@
 // ppk2key: any private key (PPK, OpenSSH, PKCS#8, PKCS#1, SEC1) to what OpenSSH and openssl
 // read; by default OpenSSH's own format, which `ssh -i` reads for every key type.
+#include "classify.h"
 #include "cli.h"
 #include "error.h"
 #include "fmt_openssh.h"
@@ -16,45 +17,62 @@ using namespace keypipe;
 int main(int argc, char** argv) {
     Tool tool("ppk2key", "Convert a private key (PuTTY .ppk, or any format below) to OpenSSH, PKCS#8 or traditional PEM.");
     tool.options()
-        ("format", po::value<std::string>()->value_name("openssh|pkcs8|traditional")->default_value("openssh"),
-         "output format: openssh (ssh -i, ssh-keygen), pkcs8 or traditional (PKCS#1 RSA / SEC1 EC)")
+        ("key-format", po::value<std::string>()->value_name("openssh|pkcs8|pkcs1"),
+         "output format (default openssh): openssh (ssh -i, ssh-keygen), pkcs8, or pkcs1 (traditional: PKCS#1 RSA / "
+         "SEC1 EC; also spelt traditional or pem); any case")
+        ("format", po::value<std::string>()->value_name("FORMAT"), "same as --key-format")
         ("der", "write pkcs8 or traditional as DER instead of PEM")
         ("public,y", "print the public key as an authorized_keys line instead (a PPK needs no passphrase for it)")
         ("comment,C", po::value<std::string>()->value_name("TEXT"), "comment for openssh output and -y (default: the key's own)")
-        ("passin", po::value<std::string>()->value_name("SRC"), "passphrase of an encrypted input: pass:, env:, file:, fd: or prompt")
-        ("passout", po::value<std::string>()->value_name("SRC"), "encrypt the output (openssh: aes256-ctr + bcrypt; pkcs8: AES-256-CBC + PBKDF2); SRC as --passin")
+        ("passin", po::value<std::vector<std::string>>()->value_name("SRC"),
+         "passphrase of encrypted inputs: pass:, env:, file:, fd: or prompt; repeat to try several")
+        ("passout", po::value<std::string>()->value_name("SRC"),
+         "encrypt the output (openssh: aes256-ctr + bcrypt; pkcs8: AES-256-CBC + PBKDF2) with this passphrase; SRC as "
+         "--passin (default: an encrypted input's own passphrase)")
+        ("no-encrypt", "write an encrypted input's key unencrypted")
         ("allow-costly-kdf", "accept input KDF costs up to 16 times the normal limits");
     tool.examples({"ppk2key key.ppk -o id_ed25519          # puttygen key.ppk -O private-openssh-new -o id_ed25519",
                    "ppk2key -y key.ppk >> ~/.ssh/authorized_keys   # puttygen key.ppk -O public-openssh",
-                   "ppk2key --format pkcs8 key.ppk -o key.pem",
+                   "ppk2key --key-format pkcs8 key.ppk -o key.pem",
                    "ppk2key --passin file:old.txt --passout file:new.txt key.ppk -o id_rsa",
                    "ppk2key myPrivateKey.key -o id_ed25519  # an Ed25519 PKCS#8 key that OpenSSH cannot read",
                    "ppk2key -d ssh/ -r putty-keys/"});
+    tool.output_names({"STEM.key; with --der, STEM.der; with -y, STEM.pub"});
+    tool.classify(why_not_private_key);
+    tool.private_output_when([](const Args& a) { return !a.has("public"); });
+    tool.binary_output_when([](const Args& a) { return a.has("der"); });
     tool.validate([](const Args& a) {
-        const std::string f = a.str("format");
-        if (f != "openssh" && f != "pkcs8" && f != "traditional") throw UsageError("--format takes openssh, pkcs8 or traditional");
-        if (a.has("der") && f == "openssh") throw UsageError("--der applies to pkcs8 and traditional");
+        const std::string f = key_format_option(a);
+        if (a.has("der") && f == "openssh") throw UsageError("--der applies to pkcs8 and pkcs1");
+        if (a.has("passout") && a.has("no-encrypt")) throw UsageError("--passout and --no-encrypt cannot be combined");
         if (a.has("public") && (a.has("passout") || a.has("der"))) throw UsageError("-y prints a public key: no --passout or --der");
-        if (a.has("der") && a.has("passout") && f == "traditional")
-            throw UsageError("traditional DER cannot be encrypted (use --format pkcs8)");
+        if (a.has("der") && a.has("passout") && f == "pkcs1")
+            throw UsageError("pkcs1 DER cannot be encrypted (use --key-format pkcs8)");
         if (a.has("comment")) ssh::check_comment_option(a.str("comment"));
         if (a.has("allow-costly-kdf")) relax_kdf_limits();
     });
     return tool.run(argc, argv, [&tool](const Args& args, Input& in, Sink& out) {
-        TrackingPassphrase passin(tool.passphrase(args, "passin"));
+        PassphraseRing& passin = tool.passphrases(args, "passin");
+        PassphraseRing::Opened opened;
         if (args.has("public")) {  // a PPK's public part is in clear: no passphrase asked
-            const PublicKeyRead pub = read_public_key(in.bytes(), passin);
+            const PublicKeyRead pub = passin.open<PublicKeyRead>(
+                in.display_name(), [&](PassphraseSource& p) { return read_public_key(in.bytes(), p); }, opened);
             out.note_key(pub.key, pub.encrypted);
             out.text(ssh::authorized_keys_line(pub.key, args.has("comment") ? args.str("comment") : pub.key.comment), ".pub");
             return;
         }
-        PrivateKey key = read_private_key(in.bytes(), passin);
+        PrivateKey key = passin.open<PrivateKey>(
+            in.display_name(), [&](PassphraseSource& p) { return read_private_key(in.bytes(), p); }, opened);
         if (args.has("comment")) key.comment = args.str("comment");
-        out.note_key(key.public_key(), passin.asked());
+        out.note_key(key.public_key(), opened.asked);
         SecretBytes pass;
         if (args.has("passout")) pass = tool.passphrase(args, "passout").get_new("the new key");
-        const std::string format = args.str("format");
+        else if (!args.has("no-encrypt")) pass = opened.used;  // as puttygen: an encrypted key stays encrypted
+        const std::string format = key_format_option(args);
         const bool der = args.has("der");
+        if (!pass.empty() && der && format == "pkcs1")
+            throw Error("an encrypted key has no pkcs1 DER form (use --key-format pkcs8, or --no-encrypt)");
+        out.note_output_encrypted(!pass.empty());
         auto& rng = Botan::system_rng();
         SecretBytes data;
         if (format == "openssh") {

@@ -1,6 +1,7 @@
 // sshpubfromcert: the authorized_keys line for each certificate's public key, as a cloud
 // agent writes it from an uploaded certificate.
 #include "cert.h"
+#include "classify.h"
 #include "cli.h"
 #include "describe.h"
 #include "error.h"
@@ -26,6 +27,8 @@ int main(int argc, char** argv) {
                    "genkeycert --type ed25519 | sshpubfromcert",
                    "sshpubfromcert -d pub/ certs/*.pem            # one .pub per certificate file",
                    "sshpubfromcert --passin env:PFXPASS vm.pfx    # the certificates of a PKCS#12 file"});
+    tool.output_names({"STEM.pub (every line of the input's certificates)"});
+    tool.classify(why_not_certificate);
     tool.validate([](const Args& a) {
         const std::string hash = a.str("hash");
         if (hash != "sha256" && hash != "md5") throw UsageError("--hash takes sha256 or md5");

@@ -14,6 +14,9 @@ for tool in "${tools[@]}"; do
     check "$tool has a man page" '[[ -s $man ]]'
     check "$tool has a completion" '[[ -s $completion ]]'
     check "$tool man page renders" 'man -l "$man" >/dev/null 2>&1 || ! command -v man >/dev/null'
+    for section in "OUTPUT NAMES" ENVIRONMENT FILES; do
+        check "$tool man page has $section" 'grep -qx "\.SH $section" "$man"'
+    done
     # Options: "  -x [ --long ]" or "  --long" at the start of a help line, before Examples.
     mapfile -t opts < <("$bin/$tool" --help | sed '/^Examples:/,$d' | grep -oE '^  (-[a-zA-Z] \[ )?--[a-z][a-z0-9-]*' | grep -oE -- '--[a-z][a-z0-9-]*')
     check "$tool --help lists options" '(( ${#opts[@]} >= 5 ))'

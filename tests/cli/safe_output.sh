@@ -37,9 +37,13 @@ if mknod null c 1 3 2>/dev/null; then
     check device_output_is_written_not_replaced '[[ -c null ]]'
 fi
 mkfifo fifo
-(cat fifo > from-fifo.der &)
-"$bin/pem2der" cert.pem -o fifo
-sleep 0.2
+cat fifo > from-fifo.der &
+for try in $(seq 100); do  # until cat has opened the FIFO: a writer never waits for a reader
+    "$bin/pem2der" -f cert.pem -o fifo 2> err.txt && break
+    grep -q "no process is reading the named pipe" err.txt || break
+    sleep 0.1
+done
+wait
 check fifo_output_is_written_not_replaced '[[ -p fifo ]] && cmp -s from-fifo.der cert.der'
 
 # no_file_left_on_failure
@@ -73,10 +77,11 @@ fi
 # one is asked twice, and a mismatch is an error
 if command -v script >/dev/null && [[ -x $bin/ppk2key ]]; then
     printf 'pw\n' | script -qec "$bin/ppk2key enc.pem -o prompted.key" /dev/null > tty3.txt 2>&1 || true
-    check prompt_reads_passphrase_from_terminal '[[ -s prompted.key ]] && grep -q "Enter passphrase for the PKCS#8 key" tty3.txt'
-    printf 'new\nnew\n' | script -qec "$bin/ppk2key --passout prompt prompted.key -o reprompted.key" /dev/null > tty4.txt 2>&1 || true
+    check prompt_reads_passphrase_from_terminal '[[ -s prompted.key ]] && grep -q "Enter passphrase for enc.pem" tty3.txt'
+    # (prompted.key stays encrypted with pw, as its input was: asked first)
+    printf 'pw\nnew\nnew\n' | script -qec "$bin/ppk2key --passout prompt prompted.key -o reprompted.key" /dev/null > tty4.txt 2>&1 || true
     check prompt_asks_twice_for_a_new_passphrase '[[ -s reprompted.key ]] && ssh-keygen -y -P new -f reprompted.key >/dev/null'
-    printf 'one\ntwo\n' | script -qec "$bin/ppk2key --passout prompt prompted.key -o mismatch.key" /dev/null > tty5.txt 2>&1 || true
+    printf 'pw\none\ntwo\n' | script -qec "$bin/ppk2key --passout prompt prompted.key -o mismatch.key" /dev/null > tty5.txt 2>&1 || true
     check prompt_mismatch_is_an_error '[[ ! -e mismatch.key ]] && grep -q "passphrases do not match" tty5.txt'
 fi
 

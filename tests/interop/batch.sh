@@ -18,12 +18,12 @@ for i in $(seq 1 60); do openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curv
 for i in $(seq 1 70); do ssh-keygen -q -t ed25519 -N '' -C "ed$i" -f "keys/team/b/ed$i" && rm "keys/team/b/ed$i.pub"; done
 for i in $(seq 1 70); do openssl genpkey -algorithm ED25519 -out "keys/edp8-$i.pem" 2>/dev/null; done
 for i in $(seq 1 60); do openssl req -x509 -nodes -newkey ed25519 -keyout /dev/null -out "certs/c$i.pem" -subj "/CN=vm$i" 2>/dev/null; done
-printf 'not a key\n' > keys/broken1.pem
+printf 'not a key\n' > keys/notakey.pem
 head -c 100 keys/ec1.pem > keys/team/broken2.pem
 printf -- '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n' > keys/broken3.pem
 cp keys/ec1.pem keys/.hidden.pem
 ln -s ../keys/ec2.pem keys/link.pem
-good_keys=300 broken=3
+good_keys=300 broken=2  # and notakey.pem, skipped (not a key)
 
 # --- pem2der over the certificates, in parallel and serially
 set +e; "$bin/pem2der" -r certs -d cer8 -j 8 2> err8.txt; rc=$?; set -e
@@ -53,8 +53,9 @@ if [[ -x $bin/key2ppk ]]; then
     # --- key2ppk over the key folder
     set +e; "$bin/key2ppk" -r keys -d ppk -j 8 --json > report.json 2> err.txt; rc=$?; set -e
     check key2ppk_batch_exit_1_when_some_fail '[[ $rc == 1 ]]'
-    check key2ppk_batch_summary "grep -qx 'converted $good_keys, skipped 0, failed $broken' err.txt"
+    check key2ppk_batch_summary "grep -qx 'converted $good_keys, skipped 1 (not a key), failed $broken' err.txt"
     check key2ppk_one_line_per_failure "[[ \$(grep -c '^key2ppk: keys/.*broken' err.txt) == $broken ]]"
+    check key2ppk_names_the_skip "grep -qx 'key2ppk: keys/notakey.pem: skipped (not a key)' err.txt"
     check key2ppk_files_appear "[[ \$(find ppk -name '*.ppk' | wc -l) == $good_keys ]]"
     check key2ppk_keeps_structure '[[ -f ppk/team/a/rsa3.ppk && -f ppk/team/b/ed5.ppk && -f ppk/ec9.ppk ]]'
     check key2ppk_skips_hidden_and_symlinks '[[ ! -e ppk/.hidden.ppk && ! -e ppk/link.ppk ]]'
@@ -78,11 +79,13 @@ summary = rows.pop()["summary"]
 ok = [r for r in rows if r["status"] == "converted"]
 bad = [r for r in rows if r["status"] == "failed"]
 assert summary["converted"] == len(ok) == 300, summary
-assert summary["failed"] == len(bad) == 3, summary
+assert summary["failed"] == len(bad) == 2, summary
+assert summary["skipped"] == 1 and summary["skipped_by_reason"] == {"not a key": 1}, summary
 for r in ok:
     assert os.path.isfile(r["output"]), r
     assert r["key_type"] in ("ssh-rsa", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ssh-ed25519"), r
     assert r["fingerprint"].startswith("SHA256:") and r["encrypted"] is False and r["error"] is None, r
+    assert r["output_encrypted"] is False, r
 for r in bad:
     assert r["error"] and r["output"] is None, r
 print("json ok")
@@ -105,15 +108,18 @@ PY
     # --- re-run skips everything; -f overwrites
     touch -d '2000-01-01' ppk/ec9.ppk
     set +e; "$bin/key2ppk" -r keys -d ppk 2> err.txt; rc=$?; set -e
-    check rerun_skips_existing "grep -qx 'converted 0, skipped $good_keys (exists), failed $broken' err.txt"
-    check rerun_names_each_skip "[[ \$(grep -c '^key2ppk: keys/.*: skipped, ppk/.*\.ppk exists (use -f to replace it)$' err.txt) == $good_keys ]]"
+    check rerun_skips_existing "grep -qx 'converted 0, skipped $((good_keys + 1)) ($good_keys exists, 1 not a key), failed $broken' err.txt"
+    # the first 10 skips are named, the rest folded into one line
+    check rerun_names_first_skips "[[ \$(grep -c '^key2ppk: keys/.*: skipped, ppk/.*\.ppk exists (use -f to replace it)$' err.txt) == 10 ]] && grep -qx 'key2ppk: ... and $((good_keys - 9)) more skipped (use --json for every input)' err.txt"
+    set +e; "$bin/key2ppk" -q -r keys -d ppk 2> quiet.txt; set -e
+    check quiet_prints_failures_and_summary "[[ \$(wc -l < quiet.txt) == $((broken + 1)) ]] && ! grep -q skipped, quiet.txt"
     check rerun_leaves_files_alone '[[ $(stat -c %Y ppk/ec9.ppk) == $(date -d 2000-01-01 +%s) ]]'
     set +e; "$bin/key2ppk" -r keys -d ppk -f 2> err.txt; set -e
-    check force_overwrites "grep -qx 'converted $good_keys, skipped 0, failed $broken' err.txt && [[ \$(stat -c %Y ppk/ec9.ppk) != \$(date -d 2000-01-01 +%s) ]]"
+    check force_overwrites "grep -qx 'converted $good_keys, skipped 1 (not a key), failed $broken' err.txt && [[ \$(stat -c %Y ppk/ec9.ppk) != \$(date -d 2000-01-01 +%s) ]]"
     set +e; "$bin/key2ppk" -r keys -d dry --dry-run > dry.txt 2> err.txt; set -e
-    check dry_run_writes_nothing "[[ ! -e dry ]] && grep -qx 'would convert $good_keys, skipped 0, failed $broken' err.txt"
+    check dry_run_writes_nothing "[[ ! -e dry ]] && grep -qx 'would convert $good_keys, skipped 1 (not a key), failed $broken' err.txt"
     check dry_run_lists_outputs "[[ \$(grep -c '^dry/.*\.ppk$' dry.txt) == $good_keys ]] && grep -qx dry/team/a/rsa3.ppk dry.txt"
-    set +e; "$bin/key2ppk" -j 1 --fail-fast keys/broken1.pem keys/ec1.pem keys/ec2.pem -d ff 2> err.txt; rc=$?; set -e
+    set +e; "$bin/key2ppk" -j 1 --fail-fast keys/broken3.pem keys/ec1.pem keys/ec2.pem -d ff 2> err.txt; rc=$?; set -e
     check fail_fast_stops "[[ \$rc == 1 && ! -e ff/ec1.ppk ]] && grep -q 'not run 2' err.txt"
     mkdir -p clash/x clash/y && cp keys/ec1.pem clash/x/k.pem && cp keys/ec2.pem clash/y/k.pem
     set +e; "$bin/key2ppk" clash/x/k.pem clash/y/k.pem -d clashout 2> err.txt; rc=$?; set -e
@@ -121,10 +127,10 @@ PY
 
     # --- -o with --json: the file is the output; when it cannot be written, every input
     # is failed and the summary still comes
-    set +e; "$bin/key2ppk" keys/ec1.pem keys/ec2.pem -o both.ppk --json > one.json 2> err.txt; rc=$?; set -e
-    check json_with_o_names_the_file '[[ $rc == 0 ]] && [[ $(grep -c "\"output\":\"both.ppk\",.*\"status\":\"converted\"" one.json) == 2 ]]'
-    set +e; "$bin/key2ppk" keys/ec1.pem keys/ec2.pem -o nodir/x.ppk --json > nodir.json 2> err.txt; rc=$?; set -e
-    check json_summary_after_write_failure '[[ $rc == 1 ]] && tail -1 nodir.json | grep -q "\"summary\":{\"converted\":0,\"skipped\":0,\"failed\":2" && [[ $(grep -c "\"status\":\"failed\".*cannot create" nodir.json) == 2 ]]'
+    set +e; "$bin/sshpubfromcert" certs/c1.pem certs/c2.pem -o both.pub --json > one.json 2> err.txt; rc=$?; set -e
+    check json_with_o_names_the_file '[[ $rc == 0 ]] && [[ $(grep -c "\"output\":\"both.pub\",.*\"status\":\"converted\"" one.json) == 2 ]]'
+    set +e; "$bin/sshpubfromcert" certs/c1.pem certs/c2.pem -o nodir/x.pub --json > nodir.json 2> err.txt; rc=$?; set -e
+    check json_summary_after_write_failure '[[ $rc == 1 ]] && tail -1 nodir.json | grep -q "\"summary\":{\"converted\":0,\"skipped\":0,.*\"failed\":2," && [[ $(grep -c "\"status\":\"failed\".*cannot create" nodir.json) == 2 ]]'
     # --- a file name that is not UTF-8 still gives valid JSON (U+FFFD), not an abort
     mkdir -p odd && cp keys/ec1.pem "odd/bad$(printf '\377')name.pem" && cp keys/ec2.pem odd/good.pem
     set +e; "$bin/key2ppk" -r odd -d oddout --json > odd.json 2> err.txt; rc=$?; set -e
@@ -140,13 +146,15 @@ PY
         sleep 1.5
         kill -s "$sig" "$pid" 2>/dev/null || true
         wait "$pid" 2>/dev/null || true
-        n=$(find "killed-$sig" -name '*.ppk' 2>/dev/null | wc -l)
+        # (the run may have been killed before it made the folder: find must not fail then)
+        mkdir -p "killed-$sig"
+        n=$(find "killed-$sig" -name '*.ppk' | wc -l)
         partial=0
         while IFS= read -r f; do
             puttygen -L "$f" >/dev/null 2>&1 || partial=$((partial + 1))
             tail -1 "$f" | grep -q '^Private-MAC: [0-9a-f]\{64\}$' || partial=$((partial + 1))
-        done < <(find "killed-$sig" -name '*.ppk' 2>/dev/null)
-        check "kill_$sig: no partial file ($n complete)" '[[ $partial == 0 && $n -lt $good_keys && -z $(find "killed-$sig" -name ".keypipe-*" 2>/dev/null) ]]'
+        done < <(find "killed-$sig" -name '*.ppk')
+        check "kill_$sig: no partial file ($n complete)" '[[ $partial == 0 && $n -lt $good_keys && -z $(find "killed-$sig" -name ".keypipe-*") ]]'
     done
 else
     echo "SKIP: key2ppk not built yet (key2ppk batch checks)"
