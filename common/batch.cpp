@@ -1,6 +1,7 @@
 #include "batch.h"
 
 #include "error.h"
+#include "process.h"
 #include "output.h"
 
 #include <algorithm>
@@ -55,7 +56,10 @@ public:
             ::sigaction(s, nullptr, &old);
             if (old.sa_handler == SIG_IGN) continue;
             struct sigaction sa {};
-            sa.sa_handler = [](int sig) { Batch::interrupt(sig); };
+            sa.sa_handler = [](int sig) {
+                end_if_prompting(sig);  // Ctrl-C at a passphrase prompt ends the run, echo restored
+                Batch::interrupt(sig);
+            };
             sa.sa_flags = SA_RESETHAND;
             sigemptyset(&sa.sa_mask);
             ::sigaction(s, &sa, nullptr);

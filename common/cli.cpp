@@ -217,7 +217,8 @@ po::variables_map Tool::parse(int argc, char** argv) {
             ("quiet,q", "print only failures and the summary")
             ("fail-fast", "stop at the first input that fails")
             ("dry-run", "convert in memory and report, but write no file")
-            ("json", "report one JSON object per input, then a summary object, on stdout (needs -d or -o)");
+            ("json", report_output_ ? "print one JSON object per line for each object found, instead of text"
+                                    : "report one JSON object per input, then a summary object, on stdout (needs -d or -o)");
     } else {
         common.add_options()("force,f", "replace existing output files");
     }
@@ -266,7 +267,7 @@ int Tool::run(int argc, char** argv, const Body& body) {
             return 0;
         }
         if (args.has("output") && args.has("out-dir")) throw UsageError("-o and -d cannot be used together");
-        if (args.has("json") && (!args.has("output") || args.str("output") == "-") && !args.has("out-dir"))
+        if (args.has("json") && !report_output_ && (!args.has("output") || args.str("output") == "-") && !args.has("out-dir"))
             throw UsageError("--json needs -d DIR or -o FILE (stdout carries the JSON)");
         if (args.has("jobs") && args.get<int>("jobs") < 1) throw UsageError("-j takes a number of at least 1");
         if (!takes_inputs_ && args.has("input")) throw UsageError("takes no input files");
@@ -363,7 +364,7 @@ int Tool::run_batch(const Args& args, const Body& body) {
     o.output = o.to_file ? args.str("output") : "";
     o.force = args.has("force");
     o.dry_run = args.has("dry-run");
-    o.json = args.has("json");
+    o.json = args.has("json") && !report_output_;  // a report's --json is its own output
     o.fail_fast = args.has("fail-fast");
     // Default: one worker per core (outputs are made durable a group at a time, so
     // workers seldom wait on the disk).
@@ -382,6 +383,11 @@ int Tool::run_batch(const Args& args, const Body& body) {
     Batch batch(std::move(o), std::move(inputs), [&](Input& in, Sink& sink) { body(args, in, sink); }, classify_);
     batch.plan();
     return batch.run(std::cout, std::cerr);
+}
+
+void check_comment_option(const Args& args) {
+    if (args.has("comment") && ssh::has_control_characters(args.str("comment")))
+        throw UsageError("--comment must not contain control characters (a newline would start another line)");
 }
 
 }  // namespace keypipe

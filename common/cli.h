@@ -10,6 +10,8 @@
 #pragma once
 
 #include "bytes.h"
+#include "error.h"
+#include "kdf_limits.h"
 #include "key.h"
 #include "output.h"
 #include "passphrase.h"
@@ -44,6 +46,8 @@ public:
     const std::string& path() const { return path_; }
     std::string display_name() const { return path_ == "-" ? "<stdin>" : path_; }
     bool is_stdin() const { return path_ == "-"; }
+    // Found by walking a folder given with -r (not named on the command line).
+    bool from_folder() const { return !root_.empty(); }
     // File name without folder and last extension ("stdin" for stdin).
     std::string stem() const;
     // Folder below the -r root ("" when none), e.g. "team/alice" for ROOT/team/alice/id.pem.
@@ -134,6 +138,9 @@ public:
     void output_names(std::vector<std::string> lines) { output_names_ = std::move(lines); }
     // For tools that read no input (genkeycert): the body runs once; no batch options.
     void no_inputs() { takes_inputs_ = false; }
+    // For tools whose output is a report (keyinfo): --json selects the tool's own JSON
+    // output on stdout instead of the per-input status lines, and needs no -d or -o.
+    void report_output() { report_output_ = true; }
     // Checks that run after parsing (option combinations); throw UsageError.
     void validate(std::function<void(const Args&)> check) { validate_ = std::move(check); }
     // The extension every output has, when known in advance: with -d, an existing output
@@ -180,6 +187,7 @@ private:
     po::options_description options_;
     std::vector<std::string> examples_, output_names_;
     bool takes_inputs_ = true;
+    bool report_output_ = false;
     std::function<void(const Args&)> validate_;
     std::string fixed_extension_;
     std::string numbered_option_;
@@ -191,5 +199,28 @@ private:
     CombinedBody combined_;
     std::vector<std::pair<std::string, std::unique_ptr<PassphraseRing>>> rings_;
 };
+
+// The command-line side of codec parsers: runs `parse` on an option's value, and its Error
+// becomes a UsageError naming the option ("--subject: unknown attribute ...").
+template <typename F>
+auto parse_option(const std::string& option, F&& parse) -> decltype(parse()) {
+    try {
+        return parse();
+    } catch (const Error& e) {
+        throw UsageError(option + ": " + e.what());
+    }
+}
+
+// The KDF limits of a run: the defaults, or 16 times them with --allow-costly-kdf; limit
+// errors say how to raise them.
+inline KdfLimits kdf_limits_from(const Args& args) {
+    KdfLimits limits = args.has("allow-costly-kdf") ? KdfLimits().relaxed() : KdfLimits();
+    limits.raise_hint = " (--allow-costly-kdf raises it)";
+    return limits;
+}
+
+// -C/--comment TEXT: control characters are a mistake there (a newline would start
+// another line of authorized_keys). Throws UsageError.
+void check_comment_option(const Args& args);
 
 }  // namespace keypipe

@@ -146,13 +146,13 @@ PrivateKey read_private_fields(Cursor& c, const char* what) {
 
 }  // namespace
 
-PrivateKey read(ByteView input, PassphraseSource& pass) {
+PrivateKey read(ByteView input, PassphraseSource& pass, const KdfLimits& limits) {
     for (const auto& block : pem::decode_all(input))
-        if (block.label == label) return read_binary(ByteView(block.body), pass);
+        if (block.label == label) return read_binary(ByteView(block.body), pass, limits);
     throw Error("no OPENSSH PRIVATE KEY block");
 }
 
-PrivateKey read_binary(ByteView blob, PassphraseSource& pass) {
+PrivateKey read_binary(ByteView blob, PassphraseSource& pass, const KdfLimits& limits) {
     const char* what = "OpenSSH private key";
     Cursor c(blob, what);
     c.expect_magic(ByteView(magic), "magic");
@@ -180,9 +180,9 @@ PrivateKey read_binary(ByteView blob, PassphraseSource& pass) {
         const uint32_t rounds = kdf_options.u32("rounds");
         kdf_options.expect_end();
         if (rounds == 0) throw Error(std::string(what) + ": bcrypt rounds is 0");
-        if (rounds > kdf_limits().bcrypt_rounds)
+        if (rounds > limits.bcrypt_rounds)
             throw Error("bcrypt rounds " + std::to_string(rounds) + " exceed the limit of " +
-                        std::to_string(kdf_limits().bcrypt_rounds) + " (--allow-costly-kdf raises it)");
+                        std::to_string(limits.bcrypt_rounds) + limits.raise_hint);
         const SecretBytes passphrase = pass.get("the OpenSSH key");
         if (passphrase.empty()) throw Error("wrong passphrase");
         const SecretBytes key_iv = bcrypt_pbkdf(ByteView(passphrase), salt, rounds, cipher->key_len + cipher->iv_len);
@@ -267,7 +267,7 @@ SecretBytes write(const PrivateKey& key, const WriteOptions& options, Botan::Ran
     out.u32(1);
     out.string(ByteView(public_blob));
     out.string(ByteView(section));
-    return pem::encode_secret(label, ByteView(out.data()), options.width);
+    return pem::encode_secret(label, ByteView(out.data()), {}, options.width);
 }
 
 }  // namespace keypipe::openssh

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "bytes.h"
+#include "kdf_limits.h"
 #include "key.h"
 #include "passphrase.h"
 
@@ -14,12 +15,12 @@ namespace keypipe::openssh {
 // Reads the first OPENSSH PRIVATE KEY block of `input` (PEM text; tolerant of CRLF, text
 // around the block, any width). Asks `pass` only when the key is encrypted. Ciphers: none,
 // aes128/192/256-ctr, aes128/192/256-cbc, aes128/256-gcm@openssh.com,
-// chacha20-poly1305@openssh.com, 3des-cbc; KDF none or bcrypt (rounds capped, limits.h).
+// chacha20-poly1305@openssh.com, 3des-cbc; KDF none or bcrypt (rounds capped by `limits`).
 // Throws Error ("wrong passphrase", "unsupported cipher: X", structure errors naming the field).
-PrivateKey read(ByteView input, PassphraseSource& pass);
+PrivateKey read(ByteView input, PassphraseSource& pass, const KdfLimits& limits = KdfLimits());
 
 // Same, from the already base64-decoded payload of the block.
-PrivateKey read_binary(ByteView blob, PassphraseSource& pass);
+PrivateKey read_binary(ByteView blob, PassphraseSource& pass, const KdfLimits& limits = KdfLimits());
 
 struct WriteOptions {
     // Empty: unencrypted (cipher and kdf "none"). Otherwise aes256-ctr with bcrypt.

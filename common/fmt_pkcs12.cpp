@@ -112,11 +112,11 @@ private:
 
 // ------------------------------------------------------------------ small encoders
 
-void check_iterations(const Botan::BigInt& n, const char* field) {
+void check_iterations(const Botan::BigInt& n, const char* field, const KdfLimits& limits) {
     if (n < 1) throw Error(std::string(what) + ": " + field + " must be at least 1");
-    if (n > kdf_limits().pbkdf2_iterations)
+    if (n > limits.pbkdf2_iterations)
         throw Error(std::string("PKCS#12 ") + field + " " + n.to_dec_string() + " exceeds the limit of " +
-                    std::to_string(kdf_limits().pbkdf2_iterations) + " (--allow-costly-kdf raises it)");
+                    std::to_string(limits.pbkdf2_iterations) + limits.raise_hint);
 }
 
 // UTF-16BE of UTF-8 text; nullopt when `utf8` is not UTF-8.
@@ -228,21 +228,21 @@ struct PbeParams {
     size_t iterations;
 };
 
-PbeParams read_pbe_params(ByteView params) {
+PbeParams read_pbe_params(ByteView params, const KdfLimits& limits) {
     der::Reader r(params, "PKCS#12 PBE parameters");
     const ByteView salt = r.octet_string("salt");
     const Botan::BigInt iterations = r.integer("iterations", 64);
     r.expect_end("PBE parameters");
-    check_iterations(iterations, "iteration count");
+    check_iterations(iterations, "iteration count", limits);
     return {salt, iterations.word_at(0)};
 }
 
 // Decrypts with each password encoding in turn; the first that gives one well-formed DER
 // element wins (the padding check alone passes 1 time in 256).
 SecretBytes decrypt_pbe_with(const std::string& oid, ByteView params, ByteView encrypted,
-                             const std::vector<SecretBytes>& bmps) {
+                             const std::vector<SecretBytes>& bmps, const KdfLimits& limits) {
     const Pbe& pbe = pbe_of(oid);
-    const PbeParams p = read_pbe_params(params);
+    const PbeParams p = read_pbe_params(params, limits);
     if (encrypted.empty() || encrypted.size() % 8) throw Error("wrong passphrase");
     for (const SecretBytes& bmp : bmps) {
         const auto [key, iv] = pbe_key_iv(pbe, ByteView(bmp), p.salt, p.iterations);
@@ -311,7 +311,7 @@ struct MacData {
     size_t iterations;
 };
 
-MacData read_mac_data(der::Reader& m) {
+MacData read_mac_data(der::Reader& m, const KdfLimits& limits) {
     der::Reader digest_info = m.sequence("mac");
     der::Reader alg = digest_info.sequence("digestAlgorithm");
     const std::string oid = alg.oid("digestAlgorithm");
@@ -328,7 +328,7 @@ MacData read_mac_data(der::Reader& m) {
     Botan::BigInt iterations = 1;
     if (!m.at_end()) iterations = m.integer("iterations", 64);
     m.expect_end("MacData");
-    check_iterations(iterations, "MAC iteration count");
+    check_iterations(iterations, "MAC iteration count", limits);
     mac.iterations = iterations.word_at(0);
     return mac;
 }
@@ -360,7 +360,7 @@ void verify_mac(const MacData& mac, ByteView content, Password& password) {
 
 class SafeReader {
 public:
-    explicit SafeReader(Password& password) : password_(password) {}
+    SafeReader(Password& password, const KdfLimits& limits) : password_(password), limits_(limits) {}
 
     void authenticated_safe(ByteView der) {
         der::Reader r(der, "PKCS#12 authenticated safe");
@@ -409,9 +409,9 @@ private:
         alg.expect_end("AlgorithmIdentifier");
         if (is_pbe(oid)) {
             pbe_of(oid);  // refuse RC4 by name before asking for anything
-            return password_.decrypt([&] { return decrypt_pbe_with(oid, params.whole, encrypted, password_.bmps()); });
+            return password_.decrypt([&] { return decrypt_pbe_with(oid, params.whole, encrypted, password_.bmps(), limits_); });
         }
-        if (oid == oid_pbes2) return password_.decrypt([&] { return pkcs8::pbes2_decrypt(params.whole, encrypted, password_.utf8()); });
+        if (oid == oid_pbes2) return password_.decrypt([&] { return pkcs8::pbes2_decrypt(params.whole, encrypted, password_.utf8(), limits_); });
         throw Error("unsupported PKCS#12 encryption " + oid + " (PBES2 and the PKCS#12 PBEs are supported)");
     }
 
@@ -471,6 +471,7 @@ private:
     }
 
     Password& password_;
+    const KdfLimits& limits_;
     size_t bags_ = 0, decryptions_ = 0;
 };
 
@@ -592,8 +593,9 @@ bool sniff(ByteView input) {
 
 bool is_pbe(const std::string& oid) { return oid.rfind(pbe_prefix, 0) == 0; }
 
-SecretBytes decrypt_pbe(const std::string& oid, ByteView params, ByteView encrypted, ByteView passphrase) {
-    return decrypt_pbe_with(oid, params, encrypted, bmp_candidates(passphrase));
+SecretBytes decrypt_pbe(const std::string& oid, ByteView params, ByteView encrypted, ByteView passphrase,
+                        const KdfLimits& limits) {
+    return decrypt_pbe_with(oid, params, encrypted, bmp_candidates(passphrase), limits);
 }
 
 SecretBytes bmp_password(ByteView utf8) {
@@ -640,7 +642,7 @@ SecretBytes kdf(const std::string& hash, uint8_t id, ByteView bmp_password, Byte
     return out;
 }
 
-std::vector<Entry> read(ByteView input, PassphraseSource& pass) {
+std::vector<Entry> read(ByteView input, PassphraseSource& pass, const KdfLimits& limits) {
     const SecretBytes der = unwrap(input);
     der::Reader pfx(ByteView(der), what);
     if (pfx.small_integer("version") != 3) pfx.fail("version", "must be 3");
@@ -655,19 +657,19 @@ std::vector<Entry> read(ByteView input, PassphraseSource& pass) {
     std::optional<MacData> mac;
     if (!pfx.at_end()) {
         der::Reader m = pfx.sequence("macData");
-        mac = read_mac_data(m);
+        mac = read_mac_data(m, limits);
     }
     pfx.expect_end("PFX");
 
     Password password(pass);
     if (mac) verify_mac(*mac, content, password);
-    SafeReader reader(password);
+    SafeReader reader(password, limits);
     reader.authenticated_safe(content);
     return std::move(reader.entries);
 }
 
-PrivateKey read_private_key(ByteView input, PassphraseSource& pass) {
-    for (const Entry& e : read(input, pass))
+PrivateKey read_private_key(ByteView input, PassphraseSource& pass, const KdfLimits& limits) {
+    for (const Entry& e : read(input, pass, limits))
         if (e.kind == Entry::Kind::private_key) return pkcs8::read(ByteView(e.der));
     throw Error("the PKCS#12 file holds no private key");
 }

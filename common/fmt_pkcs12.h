@@ -5,6 +5,7 @@
 #pragma once
 
 #include "bytes.h"
+#include "kdf_limits.h"
 #include "key.h"
 #include "passphrase.h"
 
@@ -30,11 +31,11 @@ struct Entry {
 // is protected by a password other than the empty one (tried first, as absent and as
 // empty, like OpenSSL). The MAC is verified before anything is decrypted. Throws Error:
 // "wrong passphrase", a structure error naming the field, an unsupported algorithm by
-// name (RC4, PBMAC1, public-key privacy mode), or a cost beyond kdf_limits().
-std::vector<Entry> read(ByteView input, PassphraseSource& pass);
+// name (RC4, PBMAC1, public-key privacy mode), or a cost beyond `limits`.
+std::vector<Entry> read(ByteView input, PassphraseSource& pass, const KdfLimits& limits = KdfLimits());
 
 // The first private key of a PFX. Throws Error as read(), and when there is none.
-PrivateKey read_private_key(ByteView input, PassphraseSource& pass);
+PrivateKey read_private_key(ByteView input, PassphraseSource& pass, const KdfLimits& limits = KdfLimits());
 
 // True for the PKCS#12 PBE OIDs (1.2.840.113549.1.12.1.*), whatever the cipher.
 bool is_pbe(const std::string& oid);
@@ -43,7 +44,8 @@ bool is_pbe(const std::string& oid);
 // password. `params` is the AlgorithmIdentifier's parameters DER. Used for encrypted
 // PKCS#8 too (openssl pkcs8 -v1 PBE-SHA1-3DES). Throws Error("wrong passphrase") when no
 // password encoding gives one well-formed DER element, and names RC4 as unsupported.
-SecretBytes decrypt_pbe(const std::string& oid, ByteView params, ByteView encrypted, ByteView passphrase);
+SecretBytes decrypt_pbe(const std::string& oid, ByteView params, ByteView encrypted, ByteView passphrase,
+                        const KdfLimits& limits = KdfLimits());
 
 // RFC 7292 Appendix B.2: `n` bytes of key material of purpose `id` (1 key, 2 IV, 3 MAC
 // key) from `hash` ("SHA-1", "SHA-256", ...) over the password as BMPString with its

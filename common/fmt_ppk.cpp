@@ -14,6 +14,7 @@
 #include "cursor.h"
 #include "error.h"
 #include "kdf_limits.h"
+#include "pem.h"
 #include "ssh.h"
 
 #include <botan/base64.h>
@@ -62,24 +63,24 @@ public:
             throw Error("PPK line " + std::to_string(number_) + ": expected \"" + std::string(key) + ": \"");
         return std::string(line.substr(key.size() + 2));
     }
-    uint64_t number(std::string_view key, uint64_t max) {
+    uint64_t number(std::string_view key, uint64_t max, const std::string& hint = "") {
         const std::string v = value(key);
         if (v.empty() || v.size() > 19 || v.find_first_not_of("0123456789") != std::string::npos)
             throw Error("PPK line " + std::to_string(number_) + ": " + std::string(key) + " is not a number");
         const uint64_t n = std::strtoull(v.c_str(), nullptr, 10);
         if (n > max)
-            throw Error("PPK: " + std::string(key) + " " + v + " exceeds the limit of " + std::to_string(max) +
-                        (key.substr(0, 6) == "Argon2" ? " (--allow-costly-kdf raises it)" : ""));
+            throw Error("PPK: " + std::string(key) + " " + v + " exceeds the limit of " + std::to_string(max) + hint);
         return n;
     }
     SecretBytes blob(std::string_view count_key) {
         const uint64_t n = number(count_key, max_blob_lines);
-        std::string b64;
-        for (uint64_t i = 0; i < n; ++i) b64 += next("base64 line");
-        SecretBytes out = translate_errors("PPK: bad base64 after " + std::string(count_key),
-                                           [&] { return Botan::base64_decode(b64, false); });
-        Botan::secure_scrub_memory(b64.data(), b64.size());
-        return out;
+        Botan::secure_vector<char> b64;  // base64 of a private key: wiped on every path
+        for (uint64_t i = 0; i < n; ++i) {
+            const std::string_view line = next("base64 line");
+            b64.insert(b64.end(), line.begin(), line.end());
+        }
+        return translate_errors("PPK: bad base64 after " + std::string(count_key),
+                                [&] { return Botan::base64_decode(b64.data(), b64.size(), false); });
     }
 
 private:
@@ -98,6 +99,8 @@ SecretBytes sha1(ByteView a, ByteView b = {}) {
 struct Keys {
     SecretBytes cipher_key, iv, mac_key;
 };
+
+constexpr size_t argon2_bytes = 80;  // cipher key 32, IV 16, MAC key 32
 
 Keys split_argon2(const SecretBytes& out) {
     return Keys{SecretBytes(out.begin(), out.begin() + 32), SecretBytes(out.begin() + 32, out.begin() + 48),
@@ -119,17 +122,16 @@ Keys v2_keys(ByteView pass, bool encrypted) {
     return k;
 }
 
+// The MAC over the five fields as SSH strings, fed one by one: the decrypted private blob
+// is never copied into a buffer that is not wiped.
 std::string mac_hex(int version, const Keys& keys, std::string_view type, std::string_view encryption,
                     std::string_view comment, ByteView public_blob, ByteView private_plain) {
-    Writer data;
-    data.string(type);
-    data.string(encryption);
-    data.string(comment);
-    data.string(public_blob);
-    data.string(private_plain);
     auto mac = Botan::MessageAuthenticationCode::create_or_throw(version == 2 ? "HMAC(SHA-1)" : "HMAC(SHA-256)");
     mac->set_key(keys.mac_key);
-    mac->update(data.data());
+    for (const ByteView field : {ByteView(type), ByteView(encryption), ByteView(comment), public_blob, private_plain}) {
+        mac->update_be(static_cast<uint32_t>(field.size()));
+        mac->update(field.data(), field.size());
+    }
     return Botan::hex_encode(mac->final(), false);
 }
 
@@ -227,7 +229,7 @@ PublicPart read_public(ByteView input) {
     return PublicPart{std::move(pub), h.encryption != "none"};
 }
 
-PrivateKey read(ByteView input, PassphraseSource& pass) {
+PrivateKey read(ByteView input, PassphraseSource& pass, const KdfLimits& limit) {
     Lines lines(input);
     const Header h = read_header(lines);
     const int version = h.version;
@@ -243,17 +245,16 @@ PrivateKey read(ByteView input, PassphraseSource& pass) {
     if (version == 3 && encrypted) {
         kdf = lines.value("Key-Derivation");
         if (kdf != "Argon2id" && kdf != "Argon2i" && kdf != "Argon2d") throw Error("unsupported PPK key derivation: " + kdf);
-        const KdfLimits& limit = kdf_limits();
-        memory = static_cast<uint32_t>(lines.number("Argon2-Memory", limit.argon2_memory_kib));
-        passes = static_cast<uint32_t>(lines.number("Argon2-Passes", limit.argon2_passes));
-        parallelism = static_cast<uint32_t>(lines.number("Argon2-Parallelism", limit.argon2_parallelism));
+        memory = static_cast<uint32_t>(lines.number("Argon2-Memory", limit.argon2_memory_kib, limit.raise_hint));
+        passes = static_cast<uint32_t>(lines.number("Argon2-Passes", limit.argon2_passes, limit.raise_hint));
+        parallelism = static_cast<uint32_t>(lines.number("Argon2-Parallelism", limit.argon2_parallelism, limit.raise_hint));
         if (passes == 0 || parallelism == 0 || memory < 8 * parallelism)
             throw Error("PPK: Argon2 parameters are out of range");
         // Each value within its cap still allows 1 GiB x 10 000 passes: cap the product too.
         if (uint64_t{memory} * passes > limit.argon2_work_kib_passes)
             throw Error("PPK: Argon2 work of " + std::to_string(memory) + " KiB x " + std::to_string(passes) +
                         " passes exceeds the limit of " + std::to_string(limit.argon2_work_kib_passes) +
-                        " KiB-passes (--allow-costly-kdf raises it)");
+                        " KiB-passes" + limit.raise_hint);
         salt = translate_errors("PPK: Argon2-Salt is not hex", [&] { return Botan::hex_decode(lines.value("Argon2-Salt")); });
     }
     const SecretBytes private_blob = lines.blob("Private-Lines");
@@ -268,7 +269,10 @@ PrivateKey read(ByteView input, PassphraseSource& pass) {
     SecretBytes passphrase;
     if (encrypted) passphrase = pass.get("the PPK key");
     if (version == 2) keys = v2_keys(ByteView(passphrase), encrypted);
-    else if (encrypted) keys = split_argon2(argon2(kdf, ByteView(passphrase), ByteView(salt), memory, passes, parallelism, 80));
+    else if (encrypted) {
+        const auto lease = limit.memory->reserve(uint64_t{memory} * 1024);
+        keys = split_argon2(argon2(kdf, ByteView(passphrase), ByteView(salt), memory, passes, parallelism, argon2_bytes));
+    }
 
     SecretBytes plain = private_blob;
     if (encrypted) {
@@ -284,7 +288,7 @@ PrivateKey read(ByteView input, PassphraseSource& pass) {
     return build_key(pub, ByteView(plain), comment);
 }
 
-Params parse_params(const std::string& text) {
+Params parse_params(const std::string& text, const KdfLimits& limit) {
     Params p;
     size_t start = 0;
     while (start <= text.size()) {
@@ -293,21 +297,21 @@ Params parse_params(const std::string& text) {
         start = comma + 1;
         if (item.empty()) continue;
         const size_t eq = item.find('=');
-        if (eq == std::string::npos) throw UsageError("--ppk-param: \"" + item + "\" is not KEY=VALUE");
+        if (eq == std::string::npos) throw Error("\"" + item + "\" is not KEY=VALUE");
         const std::string key = item.substr(0, eq), value = item.substr(eq + 1);
         if (key == "kdf") {
             p.kdf = canonical_kdf(value);
-            if (p.kdf.empty()) throw UsageError("--ppk-param: kdf takes argon2id, argon2i or argon2d");
+            if (p.kdf.empty()) throw Error("kdf takes argon2id, argon2i or argon2d");
             continue;
         }
         char* end = nullptr;
         errno = 0;
         const unsigned long long n = std::strtoull(value.c_str(), &end, 0);  // base auto-detection, as puttygen
         if (value.empty() || *end || errno || n > UINT32_MAX || value[0] == '-')
-            throw UsageError("--ppk-param: " + key + " takes a number");
+            throw Error("" + key + " takes a number");
         const auto v = static_cast<uint32_t>(n);
         if (key == "version") {
-            if (v != 2 && v != 3) throw UsageError("--ppk-param: version takes 2 or 3");
+            if (v != 2 && v != 3) throw Error("version takes 2 or 3");
             p.version = static_cast<int>(v);
         } else if (key == "memory" || key == "mem") {
             p.memory_kib = v;
@@ -319,25 +323,24 @@ Params parse_params(const std::string& text) {
         } else if (key == "parallelism" || key == "parallel") {
             p.parallelism = v;
         } else {
-            throw UsageError("--ppk-param: unknown parameter \"" + key + "\" (version, kdf, memory, time, passes, parallelism)");
+            throw Error("unknown parameter \"" + key + "\" (version, kdf, memory, time, passes, parallelism)");
         }
     }
     // What key2ppk writes, ppk2key and key2ppk must read back under the same limits.
-    const KdfLimits& limit = kdf_limits();
     if (p.memory_kib > limit.argon2_memory_kib || (p.passes && *p.passes > limit.argon2_passes) ||
         p.parallelism > limit.argon2_parallelism ||
         (p.passes && uint64_t{p.memory_kib} * *p.passes > limit.argon2_work_kib_passes))
-        throw UsageError("--ppk-param: Argon2 cost beyond the limits (memory " + std::to_string(limit.argon2_memory_kib) +
+        throw Error("Argon2 cost beyond the limits (memory " + std::to_string(limit.argon2_memory_kib) +
                          " KiB, passes " + std::to_string(limit.argon2_passes) + ", parallelism " +
                          std::to_string(limit.argon2_parallelism) + ", memory x passes " +
                          std::to_string(limit.argon2_work_kib_passes) + " KiB-passes)");
     if (p.parallelism == 0 || (p.passes && *p.passes == 0) || p.memory_kib < 8 * p.parallelism)
-        throw UsageError("--ppk-param: Argon2 needs passes >= 1, parallelism >= 1 and memory >= 8 KiB per lane");
+        throw Error("Argon2 needs passes >= 1, parallelism >= 1 and memory >= 8 KiB per lane");
     return p;
 }
 
 SecretBytes write(const PrivateKey& key, const std::string& raw_comment, const Params& params, ByteView passphrase,
-                  Botan::RandomNumberGenerator& rng) {
+                  Botan::RandomNumberGenerator& rng, const KdfLimits& limit) {
     const std::string comment = ssh::clean_comment(raw_comment);  // "Comment:" is one line
     const bool encrypt = !passphrase.empty();
     const std::string encryption = encrypt ? "aes256-cbc" : "none";
@@ -378,15 +381,16 @@ SecretBytes write(const PrivateKey& key, const std::string& raw_comment, const P
         rng.randomize(salt.data(), salt.size());
         uint32_t passes = params.passes.value_or(1);
         SecretBytes out;
+        const auto lease = limit.memory->reserve(uint64_t{params.memory_kib} * 1024);
         if (params.passes) {
-            out = argon2(params.kdf, passphrase, ByteView(salt), params.memory_kib, passes, params.parallelism, 80);
+            out = argon2(params.kdf, passphrase, ByteView(salt), params.memory_kib, passes, params.parallelism, argon2_bytes);
         } else {  // puttygen: Fibonacci pass counts until one hash takes time_ms
             for (uint32_t a = 1, b = 1;;) {
                 const auto start = std::chrono::steady_clock::now();
-                out = argon2(params.kdf, passphrase, ByteView(salt), params.memory_kib, b, params.parallelism, 80);
+                out = argon2(params.kdf, passphrase, ByteView(salt), params.memory_kib, b, params.parallelism, argon2_bytes);
                 const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
-                if (ms >= params.time_ms || a > ~b || b >= kdf_limits().argon2_passes ||
-                    uint64_t{params.memory_kib} * (uint64_t{a} + b) > kdf_limits().argon2_work_kib_passes) {
+                if (ms >= params.time_ms || a > ~b || b >= limit.argon2_passes ||
+                    uint64_t{params.memory_kib} * (uint64_t{a} + b) > limit.argon2_work_kib_passes) {
                     passes = b;
                     break;
                 }
@@ -410,14 +414,14 @@ SecretBytes write(const PrivateKey& key, const std::string& raw_comment, const P
     SecretBytes out;
     auto put = [&](std::string_view s) { out.insert(out.end(), s.begin(), s.end()); };
     auto put_blob = [&](const char* count_key, ByteView blob) {
-        std::string b64 = Botan::base64_encode(blob.data(), blob.size());
-        const size_t n = (b64.size() + line_width - 1) / line_width;
+        const SecretBytes b64 = pem::base64_secret(blob);
+        const std::string_view text = ByteView(b64).as_string();
+        const size_t n = (text.size() + line_width - 1) / line_width;
         put(std::string(count_key) + ": " + std::to_string(n) + "\n");
-        for (size_t i = 0; i < b64.size(); i += line_width) {
-            put(std::string_view(b64).substr(i, line_width));
+        for (size_t i = 0; i < text.size(); i += line_width) {
+            put(text.substr(i, line_width));
             put("\n");
         }
-        Botan::secure_scrub_memory(b64.data(), b64.size());
     };
     put("PuTTY-User-Key-File-" + std::to_string(params.version) + ": " + type + "\n");
     put("Encryption: " + encryption + "\n");

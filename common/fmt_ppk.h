@@ -2,6 +2,7 @@
 #pragma once
 
 #include "bytes.h"
+#include "kdf_limits.h"
 #include "key.h"
 #include "passphrase.h"
 
@@ -16,9 +17,9 @@ namespace keypipe::ppk {
 bool sniff(ByteView input);
 
 // Reads a PPK v2 or v3 file (LF or CRLF). Asks `pass` only when encrypted. Argon2 costs
-// are checked against kdf_limits() before hashing. Throws Error ("wrong passphrase or
+// are checked against `limits` before hashing, and its memory is reserved in their budget. Throws Error ("wrong passphrase or
 // corrupted file (MAC check failed)", "unsupported PPK version 4", ...).
-PrivateKey read(ByteView input, PassphraseSource& pass);
+PrivateKey read(ByteView input, PassphraseSource& pass, const KdfLimits& limits = KdfLimits());
 
 // What a PPK file keeps in clear: the public key (with the file's comment) and whether
 // the private part is encrypted.
@@ -45,14 +46,16 @@ struct Params {
 
 // Parses puttygen's --ppk-param syntax: "version=3,kdf=argon2id,memory=8192,time=100,
 // passes=8,parallelism=1" (aliases mem, parallel; numbers with base auto-detection).
-// Throws UsageError.
-Params parse_params(const std::string& text);
+// Costs must stay within `limits` (what key2ppk writes must read back). Throws Error
+// ("unknown parameter ..."); the command line names the option.
+Params parse_params(const std::string& text, const KdfLimits& limits = KdfLimits());
 
 // The PPK file text. An empty passphrase writes "Encryption: none". Unencrypted output
 // is byte-identical to puttygen 0.78's for the same key and comment; encrypted output
 // differs only by the random salt (and the timed pass count when passes is unset).
+// Argon2's memory is reserved in `limits`' budget; time-chosen pass counts stay within them.
 SecretBytes write(const PrivateKey& key, const std::string& comment, const Params& params, ByteView passphrase,
-                  Botan::RandomNumberGenerator& rng);
+                  Botan::RandomNumberGenerator& rng, const KdfLimits& limits = KdfLimits());
 
 // The comment puttygen gives a key imported from a format without comments.
 constexpr const char* imported_comment = "imported-openssh-key";

@@ -1,18 +1,20 @@
-// Reading a private key whatever its format, and the table of formats keypipe writes.
+// Reading a private key whatever its format, through the table of formats (formats.h).
 #pragma once
 
 #include "bytes.h"
+#include "kdf_limits.h"
 #include "key.h"
 #include "passphrase.h"
 
 namespace keypipe {
 
-// The first private key in `input`, sniffed among: PEM (PRIVATE KEY, ENCRYPTED PRIVATE KEY,
-// RSA/EC PRIVATE KEY incl. legacy Proc-Type encryption, OPENSSH PRIVATE KEY) in any block
-// order, DER (PKCS#8, encrypted PKCS#8, PKCS#1, SEC1), PPK v2/v3 and PKCS#12. `pass` is asked
-// only for encrypted input. Throws Error with what the input is when it holds no private
-// key ("a certificate, not a private key", "a public key, not a private key", ...).
-PrivateKey read_private_key(ByteView input, PassphraseSource& pass);
+// The first private key in `input`: a whole-file format whose sniff matches (PPK, PKCS#12), else
+// the first PEM block or DER object that a format's labels name (PRIVATE KEY, ENCRYPTED
+// PRIVATE KEY, RSA/EC PRIVATE KEY incl. legacy Proc-Type encryption, OPENSSH PRIVATE KEY),
+// in any block order. `pass` is asked only for encrypted input; KDF costs are checked
+// against `limits`. Throws Error with what the input is when it holds no private key ("a
+// certificate, not a private key", "a public key, not a private key", ...).
+PrivateKey read_private_key(ByteView input, PassphraseSource& pass, const KdfLimits& limits = KdfLimits());
 
 // The public key (with the file's comment, "" for formats without one) of the first private
 // key in `input`, and whether that key is encrypted. A PPK keeps its public blob and comment
@@ -23,6 +25,6 @@ struct PublicKeyRead {
     PublicKey key;
     bool encrypted = false;
 };
-PublicKeyRead read_public_key(ByteView input, PassphraseSource& pass);
+PublicKeyRead read_public_key(ByteView input, PassphraseSource& pass, const KdfLimits& limits = KdfLimits());
 
 }  // namespace keypipe

@@ -3,40 +3,34 @@
 #include "der.h"
 #include "error.h"
 #include "fmt_pkcs12.h"
+#include "fmt_traditional.h"
+#include "text.h"
 
 namespace keypipe {
 
 bool is_private_label(const std::string& label) { return label.find("PRIVATE KEY") != std::string::npos; }
 
 std::string why_not_der(const Object& o) {
-    if (o.label == "OPENSSH PRIVATE KEY") return "an OpenSSH private key is not DER (use ppk2key to convert it)";
-    for (const auto& [name, value] : o.headers)
-        if (name == "Proc-Type" && value.find("ENCRYPTED") != std::string::npos)
-            return "an encrypted legacy PEM key (Proc-Type header) has no DER form "
-                   "(use ppk2key --format pkcs8 --der, with --passout to keep it encrypted)";
+    if (o.label == "OPENSSH PRIVATE KEY") return "an OpenSSH private key is not DER";
+    if (traditional::is_legacy_encrypted(o.headers)) return "an encrypted legacy PEM key (Proc-Type header) has no DER form";
     return "";
 }
 
 bool holds_private_key(const Object& o) {
     if (is_private_label(o.label)) return true;
     if (!o.from_pem) return false;  // a DER object's label is the detected one already
+    // Fail closed: a body whose structure cannot be classified may be a key under a wrong
+    // label, so it is treated as private (0600 file, never to a terminal).
     try {
         return is_private_label(der::detect_label(ByteView(o.body)));
     } catch (const Error&) {
-        return false;
+        return true;
     }
 }
 
-std::vector<Object> read_objects(ByteView input, PassphraseSource& pass) {
-    if (!pkcs12::sniff(input)) return read_objects(input);
-    std::vector<Object> out;
-    for (auto& e : pkcs12::read(input, pass))
-        out.push_back(Object{e.kind == pkcs12::Entry::Kind::certificate ? "CERTIFICATE" : "PRIVATE KEY", std::move(e.der), {}, false, 0});
-    if (out.empty()) throw Error("the PKCS#12 file holds no certificate or private key");
-    return out;
-}
+namespace {
 
-std::vector<Object> read_objects(ByteView input) {
+std::vector<Object> read_objects_without_bom(ByteView input) {
     bool blank = true;
     for (uint8_t c : input)
         if (!(c == ' ' || c == '\t' || c == '\r' || c == '\n')) {
@@ -73,7 +67,25 @@ std::vector<Object> read_objects(ByteView input) {
         }
         return out;
     }
+    if (const std::string known = text::unsupported_format(input); !known.empty()) throw Error(known);
     throw Error("not PEM or DER (no \"-----BEGIN\" line, and not a DER structure)");
+}
+
+}  // namespace
+
+std::vector<Object> read_objects(ByteView input) {
+    // Windows editors put a byte-order mark first (UTF-8, or UTF-16 from PowerShell 5).
+    if (const std::optional<SecretBytes> decoded = text::decode_bom(input)) return read_objects_without_bom(ByteView(*decoded));
+    return read_objects_without_bom(input);
+}
+
+std::vector<Object> read_objects(ByteView input, PassphraseSource& pass, const KdfLimits& limits) {
+    if (!pkcs12::sniff(input)) return read_objects(input);
+    std::vector<Object> out;
+    for (auto& e : pkcs12::read(input, pass, limits))
+        out.push_back(Object{e.kind == pkcs12::Entry::Kind::certificate ? "CERTIFICATE" : "PRIVATE KEY", std::move(e.der), {}, false, 0});
+    if (out.empty()) throw Error("the PKCS#12 file holds no certificate or private key");
+    return out;
 }
 
 }  // namespace keypipe

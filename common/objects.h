@@ -5,6 +5,7 @@
 #pragma once
 
 #include "bytes.h"
+#include "kdf_limits.h"
 #include "passphrase.h"
 #include "pem.h"
 
@@ -24,18 +25,21 @@ struct Object {
 // Throws Error: "empty input", "not PEM or DER", or a PEM/DER structure error.
 std::vector<Object> read_objects(ByteView input);
 // The same, and a PKCS#12 file (DER or base64) becomes its certificates and private keys
-// (CERTIFICATE and PRIVATE KEY objects, in bag order), read with `pass` (pkcs12::read).
-std::vector<Object> read_objects(ByteView input, PassphraseSource& pass);
+// (CERTIFICATE and PRIVATE KEY objects, in bag order), read with `pass` and its costs
+// capped by `limits` (pkcs12::read).
+std::vector<Object> read_objects(ByteView input, PassphraseSource& pass, const KdfLimits& limits);
 
 // Why an object has no DER form, for der2pem and pem2der ("" when it has one): an
-// OpenSSH private key, or a legacy encrypted PEM key (Proc-Type: 4,ENCRYPTED).
+// OpenSSH private key, or a legacy encrypted PEM key (Proc-Type: 4,ENCRYPTED). The tools
+// add how to convert it.
 std::string why_not_der(const Object& o);
 
 // Labels holding private keys (whose output must be written as private).
 bool is_private_label(const std::string& label);
 
 // True when the object's label or its DER structure (sniffed as der2pem does, whatever
-// the label says) is a private key: a wrong label must not make key output public.
+// the label says) is a private key, or the structure cannot be classified (fail closed):
+// a wrong label must not make key output public.
 bool holds_private_key(const Object& o);
 
 }  // namespace keypipe

@@ -1,6 +1,7 @@
 #include "passphrase.h"
 
 #include "error.h"
+#include "process.h"
 
 #include <botan/mem_ops.h>
 
@@ -39,11 +40,15 @@ public:
         if (tcgetattr(fd_, &saved_) == 0) {
             termios t = saved_;
             t.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+            restore_terminal_on_signal(fd_, saved_);  // Ctrl-C at the prompt must not leave echo off
             active_ = tcsetattr(fd_, TCSANOW, &t) == 0;  // TCSANOW: keep type-ahead
+            if (!active_) forget_terminal();
         }
     }
     ~EchoOff() {
-        if (active_) tcsetattr(fd_, TCSANOW, &saved_);
+        if (!active_) return;
+        tcsetattr(fd_, TCSANOW, &saved_);
+        forget_terminal();
     }
     EchoOff(const EchoOff&) = delete;
     EchoOff& operator=(const EchoOff&) = delete;
@@ -64,6 +69,10 @@ public:
     Tty& operator=(const Tty&) = delete;
     bool ok() const { return fd_ >= 0; }
     SecretBytes ask(const std::string& prompt) {
+        // One prompt at a time (passin and passout of a batch may ask from two threads):
+        // a second EchoOff would save "echo off" as the state to restore.
+        static std::mutex terminal;
+        std::lock_guard<std::mutex> lock(terminal);
         (void)!::write(fd_, prompt.data(), prompt.size());
         SecretBytes answer;
         {

@@ -95,7 +95,7 @@ std::vector<Block> decode_all(ByteView input) {
         Block block;
         block.label = label;
         block.line = lines.number();
-        std::string b64;
+        Botan::secure_vector<char> b64;  // base64 of a private key: wiped on every path
         bool in_headers = true, ended = false;
         while (lines.next(raw)) {
             const std::string_view line = trim(raw);
@@ -117,53 +117,68 @@ std::vector<Block> decode_all(ByteView input) {
             in_headers = false;
             for (char c : line)
                 if (!is_base64_char(c)) throw Error(where + "not base64 inside \"" + block.label + "\" block");
-            b64.append(line);
+            b64.insert(b64.end(), line.begin(), line.end());
         }
         if (!ended)
             throw Error("line " + std::to_string(block.line) + ": BEGIN \"" + block.label +
                         "\" has no END line");
-        const size_t pad = b64.find('=');
-        if (b64.size() % 4 != 0 || (pad != std::string::npos && pad + 2 < b64.size()) ||
-            (pad != std::string::npos && b64.find_first_not_of('=', pad) != std::string::npos))
+        const std::string_view text(b64.data(), b64.size());
+        const size_t pad = text.find('=');
+        if (text.size() % 4 != 0 || (pad != std::string::npos && pad + 2 < text.size()) ||
+            (pad != std::string::npos && text.find_first_not_of('=', pad) != std::string::npos))
             throw Error("line " + std::to_string(block.line) + ": \"" + block.label +
                         "\" block has a truncated or malformed base64 body");
         block.body = translate_errors(
             "line " + std::to_string(block.line) + ": \"" + block.label + "\" block has bad base64",
-            [&] { return Botan::base64_decode(b64, false); });
-        Botan::secure_scrub_memory(b64.data(), b64.size());
+            [&] { return Botan::base64_decode(b64.data(), b64.size(), false); });
         blocks.push_back(std::move(block));
     }
     return blocks;
 }
 
+SecretBytes base64_secret(ByteView data) {
+    SecretBytes out(Botan::base64_encode_max_output(data.size()));
+    size_t consumed = 0;
+    const size_t written = Botan::base64_encode(reinterpret_cast<char*>(out.data()), data.data(), data.size(), consumed, true);
+    out.resize(written);
+    return out;
+}
+
 namespace {
 template <typename Out>
-Out encode_into(std::string_view label, ByteView body, size_t width) {
+Out encode_into(std::string_view label, ByteView body, const Headers& headers, size_t width) {
+    const SecretBytes b64 = base64_secret(body);
+    const std::string_view text = ByteView(b64).as_string();
     Out out;
-    const std::string b64 = Botan::base64_encode(body.data(), body.size());
-    out.reserve(b64.size() + b64.size() / width + 2 * label.size() + 32);
+    out.reserve(text.size() + text.size() / width + 2 * label.size() + 32);
     auto put = [&](std::string_view s) { out.insert(out.end(), s.begin(), s.end()); };
     put("-----BEGIN ");
     put(label);
     put("-----\n");
-    for (size_t i = 0; i < b64.size(); i += width) {
-        put(std::string_view(b64).substr(i, width));
+    for (const auto& [name, value] : headers) {
+        put(name);
+        put(": ");
+        put(value);
+        put("\n");
+    }
+    if (!headers.empty()) put("\n");
+    for (size_t i = 0; i < text.size(); i += width) {
+        put(text.substr(i, width));
         put("\n");
     }
     put("-----END ");
     put(label);
     put("-----\n");
-    Botan::secure_scrub_memory(const_cast<char*>(b64.data()), b64.size());
     return out;
 }
 }  // namespace
 
-std::string encode(std::string_view label, ByteView body, size_t width) {
-    return encode_into<std::string>(label, body, width);
+std::string encode(std::string_view label, ByteView body, const Headers& headers, size_t width) {
+    return encode_into<std::string>(label, body, headers, width);
 }
 
-SecretBytes encode_secret(std::string_view label, ByteView body, size_t width) {
-    return encode_into<SecretBytes>(label, body, width);
+SecretBytes encode_secret(std::string_view label, ByteView body, const Headers& headers, size_t width) {
+    return encode_into<SecretBytes>(label, body, headers, width);
 }
 
 }  // namespace keypipe::pem

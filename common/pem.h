@@ -16,9 +16,12 @@
 
 namespace keypipe::pem {
 
+// RFC 1421 headers ("Proc-Type", "4,ENCRYPTED"), in file order.
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
 struct Block {
     std::string label;                                         // "CERTIFICATE", "RSA PRIVATE KEY", ...
-    std::vector<std::pair<std::string, std::string>> headers;  // "Proc-Type", "4,ENCRYPTED"; in file order
+    Headers headers;
     SecretBytes body;                                          // base64-decoded payload
     size_t line = 0;                                           // 1-based line of the BEGIN marker
 
@@ -36,9 +39,13 @@ bool contains_pem(ByteView input);
 // Every PEM block in the input, in order. Throws Error ("line N: ...") on a malformed block.
 std::vector<Block> decode_all(ByteView input);
 
-// One block, OpenSSL style. Returns text ending in "\n".
-std::string encode(std::string_view label, ByteView body, size_t width = 64);
-// Same, into a wiped buffer (for private keys).
-SecretBytes encode_secret(std::string_view label, ByteView body, size_t width = 64);
+// One block, OpenSSL style: BEGIN line, the headers ("Name: value" lines and an empty line,
+// as OpenSSL writes legacy encrypted keys) when there are any, the body in base64 lines of
+// `width` columns, END line. Returns text ending in "\n".
+std::string encode(std::string_view label, ByteView body, const Headers& headers = {}, size_t width = 64);
+// Same, into a wiped buffer (for private keys); no copy of the base64 outlives the call.
+SecretBytes encode_secret(std::string_view label, ByteView body, const Headers& headers = {}, size_t width = 64);
+// Base64 of `data` (with padding, one line) into a wiped buffer.
+SecretBytes base64_secret(ByteView data);
 
 }  // namespace keypipe::pem

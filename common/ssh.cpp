@@ -60,17 +60,39 @@ PublicKey parse_public_blob(ByteView blob) {
     return make_public_key(std::move(key), "");
 }
 
-bool is_control(char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }
+namespace {
+
+// The length of the control character that starts at s[i], or 0: C0 controls but TAB
+// (ssh-keygen keeps a TAB in a comment, and it starts no line), DEL, C1 controls (U+0080 to
+// U+009F: U+009B is a terminal's CSI) and the bidirectional controls that make a terminal
+// show text in another order than it is (U+200E, U+200F, U+202A to U+202E, U+2066 to U+2069).
+size_t control_at(std::string_view s, size_t i) {
+    const auto at = [&](size_t k) { return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) : 0u; };
+    const unsigned c = at(0);
+    if ((c < 0x20 && c != '\t') || c == 0x7f) return 1;
+    if (c == 0xc2 && at(1) >= 0x80 && at(1) <= 0x9f) return 2;
+    if (c == 0xe2 && at(1) == 0x80 && ((at(2) >= 0xaa && at(2) <= 0xae) || at(2) == 0x8e || at(2) == 0x8f)) return 3;
+    if (c == 0xe2 && at(1) == 0x81 && at(2) >= 0xa6 && at(2) <= 0xa9) return 3;
+    return 0;
+}
+
+}  // namespace
 
 std::string clean_comment(std::string_view comment) {
-    std::string out(comment);
-    std::replace_if(out.begin(), out.end(), is_control, '?');
+    std::string out;
+    out.reserve(comment.size());
+    for (size_t i = 0; i < comment.size();) {
+        const size_t n = control_at(comment, i);
+        out += n ? '?' : comment[i];
+        i += n ? n : 1;
+    }
     return out;
 }
 
-void check_comment_option(std::string_view comment) {
-    if (std::any_of(comment.begin(), comment.end(), is_control))
-        throw UsageError("--comment must not contain control characters (a newline would start another line)");
+bool has_control_characters(std::string_view comment) {
+    for (size_t i = 0; i < comment.size(); ++i)
+        if (control_at(comment, i)) return true;
+    return false;
 }
 
 std::string authorized_keys_line(const PublicKey& key, const std::string& comment) {

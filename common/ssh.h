@@ -17,12 +17,12 @@ PublicKey parse_public_blob(ByteView blob);
 // Comments come from input data (a certificate's subject, a key file) and go into
 // line-based output: authorized_keys, fingerprint lines, PPK headers, and terminals.
 // A newline there would add a line of the attacker's choosing, an ESC would talk to the
-// terminal. Every writer of a comment passes it through clean_comment, which replaces
-// each control character (below 0x20, and 0x7f) by '?'; other bytes (UTF-8) are kept.
+// terminal, U+202E would show it reversed. Every writer of a comment passes it through
+// clean_comment, which replaces each control character by '?': C0 but TAB, DEL, C1
+// (U+0080-U+009F) and the bidirectional controls; other bytes (UTF-8) are kept.
 std::string clean_comment(std::string_view comment);
-// For a comment the user gives (-C/--comment): throws UsageError if it has control
-// characters, which are a mistake there (a newline would start another line).
-void check_comment_option(std::string_view comment);
+// True when clean_comment would change `comment`.
+bool has_control_characters(std::string_view comment);
 
 // "TYPE BASE64[ COMMENT]\n" (no trailing space when the comment is empty, like ssh-keygen -y);
 // the comment is cleaned (clean_comment).

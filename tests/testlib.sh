@@ -1,15 +1,20 @@
 # Shared by the shell tests: the tools' folder, a scratch folder removed on exit, and a
-# check/finish pair that counts results and ends with "N passed, N failed".
+# check/skip/finish set that counts results and ends with "N passed, N failed, N skipped".
 #   source "$(dirname "$0")/../testlib.sh"
 #   check NAME 'SHELL CONDITION'      (KEYPIPE_TEST_VERBOSE=1 also prints passes)
+#   skip NAME REASON                  a check that cannot run here, counted and printed
+#   need COMMAND || skip NAME REASON  ... e.g. for a peer tool that is not installed
 #   finish                            (last line; exit status 1 if any check failed)
+# A command that fails outside a check under `set -e` aborts the script: the ERR trap
+# names its line and command first, so an abort is never silent.
 # shellcheck shell=bash
 bin=${KEYPIPE_BIN:?set KEYPIPE_BIN to the folder with the built tools}
 tests_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+trap 'testlib_rc=$?; [[ $- == *e* ]] && echo "ABORT ${BASH_SOURCE[0]##*/} line $LINENO: $BASH_COMMAND (exit $testlib_rc)" >&2' ERR
 cd "$work"
-pass=0 fail=0
+pass=0 fail=0 skipped=0
 check() {
     if eval "$2"; then
         pass=$((pass + 1))
@@ -20,7 +25,13 @@ check() {
     fi
     return 0
 }
+skip() {
+    skipped=$((skipped + 1))
+    echo "SKIP $1: $2"
+    return 0
+}
+need() { command -v "$1" > /dev/null; }
 finish() {
-    echo "$pass passed, $fail failed"
+    echo "$pass passed, $fail failed, $skipped skipped"
     [[ $fail == 0 ]]
 }

@@ -3,9 +3,10 @@
 #include "cert.h"
 #include "cli.h"
 #include "error.h"
-#include "fmt_openssh.h"
-#include "fmt_pkcs8.h"
+#include "formats.h"
+#include "keyio.h"
 #include "pem.h"
+#include "ssh.h"
 
 #include <botan/ecdsa.h>
 #include <botan/ed25519.h>
@@ -55,21 +56,6 @@ PrivateKey generate(const std::string& type, size_t bits, Botan::RandomNumberGen
     return make_private_key(std::move(key), "", "generated key");
 }
 
-SecretBytes encode_key(const PrivateKey& key, const Args& args, const SecretBytes& pass, Botan::RandomNumberGenerator& rng) {
-    const std::string format = key_format_option(args);
-    if (format == "openssh") {
-        openssh::WriteOptions options;
-        options.passphrase = pass;
-        return openssh::write(key, options, rng);
-    }
-    if (format == "pkcs8") {
-        return pass.empty() ? pem::encode_secret("PRIVATE KEY", ByteView(pkcs8::write(key)))
-                            : pem::encode_secret("ENCRYPTED PRIVATE KEY", ByteView(pkcs8::write_encrypted(key, ByteView(pass), rng)));
-    }
-    return pass.empty() ? pem::encode_secret(traditional::label(key), ByteView(traditional::write(key)))
-                        : traditional::write_pem_encrypted(key, ByteView(pass), rng);
-}
-
 std::string base_name(const std::string& path) { return path.substr(path.find_last_of('/') + 1); }
 
 // True when the two paths name the same file, existing or not (same folder, same name).
@@ -114,20 +100,29 @@ bool check_target(const std::string& path, bool force, Sensitivity s) {
 // is worse than none (the next run would refuse the existing key without -f).
 class Rollback {
 public:
-    void arm(std::string path) { path_ = std::move(path); }
-    void disarm() { path_.clear(); }
+    void arm(std::string path) { paths_.push_back(std::move(path)); }
+    void disarm() { paths_.clear(); }
     ~Rollback() {
-        if (!path_.empty()) ::unlink(path_.c_str());
+        for (const auto& p : paths_) ::unlink(p.c_str());
     }
 
 private:
-    std::string path_;
+    std::vector<std::string> paths_;
 };
+
+// The default subject: CN = the key's comment when it makes a sensible CN (ub-common-name is
+// 64 characters; openssl refuses longer), else the host name.
+cert::Subject default_subject(const std::string& comment) {
+    const std::string cn = ssh::clean_comment(comment);
+    if (!cn.empty() && cn.size() <= 64 && cn.find_first_not_of(' ') != std::string::npos) return {{"2.5.4.3", cn}};
+    return cert::parse_subject("CN=" + host_name());
+}
 
 }  // namespace
 
 int main(int argc, char** argv) {
-    Tool tool("genkeycert", "Generate a private key and a self-signed X.509 certificate for it.\n"
+    Tool tool("genkeycert", "Generate a private key and a self-signed X.509 certificate for it, or (--key) make the certificate\n"
+                            "for a key you already have, in any format keypipe reads (OpenSSH, PPK, PKCS#8, ...).\n"
                             "Without --keyout and --out, the key and then the certificate go to stdout as one PEM stream.");
     tool.no_inputs();
     tool.options()
@@ -143,20 +138,31 @@ int main(int argc, char** argv) {
         ("key-format", po::value<std::string>()->value_name("openssh|pkcs8|pkcs1"),
          "private key format (default openssh, read by ssh, ssh-keygen and puttygen for every type), pkcs8, or pkcs1 "
          "(also spelt traditional or pem); any case")
-        ("passout", po::value<std::string>()->value_name("SRC"), "encrypt the key; SRC is pass:, env:, file:, fd: or prompt");
+        ("passout", po::value<std::string>()->value_name("SRC"), "encrypt the key; SRC is pass:, env:, file:, fd: or prompt")
+        ("key", po::value<std::string>()->value_name("FILE"),
+         "make the certificate for the private key in FILE instead of a new key (no key is written; "
+         "the subject defaults to CN=the key's comment, else the host name)")
+        ("passin", po::value<std::string>()->value_name("SRC"), "passphrase of --key FILE: pass:, env:, file:, fd: or prompt")
+        ("csr", po::value<std::string>()->value_name("FILE"), "also write a PKCS#10 certificate request for the same subject and SAN");
     tool.examples({"genkeycert --keyout myPrivateKey.key --out myCert.pem",
                    "    # openssl req -x509 -nodes -days 365 -newkey rsa:2048 -keyout myPrivateKey.key -out myCert.pem; chmod 600 ...",
                    "genkeycert --type ed25519 --subject CN=vm1 --keyout vm1.key --der --out vm1.cer",
                    "genkeycert --type ecdsa --bits 384 --san DNS:vm1.example.com,IP:10.0.0.4 --keyout k --out c.pem",
                    "genkeycert --keyout k --passout file:pw.txt --out c.pem",
-                   "genkeycert --type ed25519 | sshpubfromcert"});
+                   "genkeycert --type ed25519 | sshpubfromcert",
+                   "genkeycert --key ~/.ssh/id_rsa --out myCert.pem    # openssl req -x509 -key, for an OpenSSH or PPK key too",
+                   "genkeycert --key id.ppk --passin env:PW --csr vm.csr --san DNS:vm1,IP:2001:db8::1 --out vm.pem"});
     tool.output_names({"the key in --keyout FILE (mode 0600), the certificate in --out/-o FILE;",
-                       "without them, both on stdout (the key first)"});
-    tool.validate([](const Args& a) {
-        const std::string type = a.str("type"), format = key_format_option(a);
+                       "without them, both on stdout (the key first); with --key, the certificate only"});
+    const KeyFormat* format = nullptr;
+    cert::SelfSignOptions options;
+    tool.validate([&format, &options](const Args& a) {
+        const std::string type = a.str("type"), format_name = key_format_option(a);
         if (type != "rsa" && type != "ecdsa" && type != "ed25519") throw UsageError("--type takes rsa, ecdsa or ed25519");
         if (a.has("out") && a.has("output")) throw UsageError("--out and -o/--output are the same option: give one");
-        if (type == "ed25519" && format == "pkcs1") throw UsageError("Ed25519 keys have no pkcs1 form (use openssh or pkcs8)");
+        format = find_format(format_name);
+        if (type == "ed25519" && !format->writes_ed25519)
+            throw UsageError("Ed25519 keys have no " + format_name + " form (use openssh or pkcs8)");
         if (a.has("bits")) {
             const size_t bits = a.get<size_t>("bits");
             if (type == "rsa" && (bits < 2048 || bits > max_rsa_bits || bits % 8))
@@ -166,42 +172,56 @@ int main(int argc, char** argv) {
         }
         const uint32_t days = a.get<uint32_t>("days");
         if (days < 1 || days > cert::max_days) throw UsageError("--days takes 1 to " + std::to_string(cert::max_days));
-        if (a.has("der") && !a.has("out") && !a.has("output") && !a.has("keyout"))
+        if (a.has("key")) {
+            for (const char* o : {"type", "bits", "keyout", "passout", "key-format"})
+                if (a.has(o)) throw UsageError(std::string("--") + o + " does not apply to --key (no key is made or written)");
+        } else if (a.has("passin")) {
+            throw UsageError("--passin needs --key FILE");
+        }
+        if (a.has("der") && !a.has("out") && !a.has("output") && !a.has("keyout") && !a.has("key"))
             throw UsageError("--der needs --out FILE or --keyout FILE (a DER certificate cannot share stdout with the key)");
+        if (a.has("subject")) options.subject = parse_option("--subject", [&] { return cert::parse_subject(a.str("subject")); });
+        if (a.has("san")) options.san = parse_option("--san", [&] { return cert::parse_san(a.str("san")); });
+        options.days = days;
     });
-    return tool.run(argc, argv, [](const Args& args, Input&, Sink&) {
+    return tool.run(argc, argv, [&tool, &format, &options](const Args& args, Input&, Sink&) {
         Botan::RandomNumberGenerator& rng = Botan::system_rng();
         const std::string type = args.str("type");
         const size_t bits = args.has("bits") ? args.get<size_t>("bits") : type == "rsa" ? 2048 : 256;
-        cert::SelfSignOptions options;
-        options.subject = cert::parse_subject(args.has("subject") ? args.str("subject") : "CN=" + host_name());
-        if (args.has("san")) {
-            std::string list = args.str("san");
-            for (size_t start = 0; start <= list.size();) {
-                const size_t comma = std::min(list.find(',', start), list.size());
-                if (comma > start) options.san.push_back(list.substr(start, comma - start));
-                start = comma + 1;
+        const bool existing = args.has("key");
+        PrivateKey key;
+        if (existing) {
+            Input file(args.str("key"));
+            try {
+                key = read_private_key(file.bytes(), tool.passphrase(args, "passin"));
+            } catch (const Error& e) {
+                throw Error(args.str("key"), e.what());
             }
         }
-        options.days = args.get<uint32_t>("days");
+        if (!args.has("subject")) options.subject = default_subject(existing ? key.comment : "");
         const bool force = args.has("force");
         // Everything that can fail before the key exists is checked first.
-        const bool key_to_file = args.has("keyout"), cert_to_file = args.has("out") || args.has("output");
+        const bool key_to_file = args.has("keyout"), cert_to_file = args.has("out") || args.has("output"), csr_to_file = args.has("csr");
         const std::string cert_path = args.has("out") ? args.str("out") : args.str("output");
         if (key_to_file && cert_to_file && same_file(args.str("keyout"), cert_path))
             throw UsageError("--keyout and --out name the same file");
-        bool key_is_regular = false;
+        if (csr_to_file && ((cert_to_file && same_file(args.str("csr"), cert_path)) ||
+                            (key_to_file && same_file(args.str("csr"), args.str("keyout")))))
+            throw UsageError("--csr names the same file as --out or --keyout");
+        bool key_is_regular = false, cert_is_regular = false;
         if (key_to_file) key_is_regular = check_target(args.str("keyout"), force, Sensitivity::private_key);
-        else if (::isatty(STDOUT_FILENO))
+        else if (!existing && ::isatty(STDOUT_FILENO))
             throw Error("refusing to write a private key to a terminal (use --keyout FILE or redirect stdout)");
-        if (cert_to_file) check_target(cert_path, force, Sensitivity::public_data);
-        SecretBytes pass;
-        if (args.has("passout")) pass = Passphrase(args.str("passout"), "--passout").get_new("the new key");
+        if (cert_to_file) cert_is_regular = check_target(cert_path, force, Sensitivity::public_data);
+        if (csr_to_file) check_target(args.str("csr"), force, Sensitivity::public_data);
+        WriteOptions key_options;
+        if (args.has("passout")) key_options.passphrase = Passphrase(args.str("passout"), "--passout").get_new("the new key");
 
-        PrivateKey key = generate(type, bits, rng);
+        if (!existing) key = generate(type, bits, rng);
         const Bytes der = cert::make_self_signed(key, options, rng);
-        key.comment = cert::read_certificate(ByteView(der)).common_name;  // what the PPK and ssh-keygen -l show
-        const SecretBytes key_text = encode_key(key, args, pass, rng);
+        if (!existing) key.comment = cert::read_certificate(ByteView(der)).common_name;  // what the PPK and ssh-keygen -l show
+        const Bytes csr = csr_to_file ? cert::make_request(key, options, rng) : Bytes();
+        const SecretBytes key_text = existing ? SecretBytes() : format->write(key, key_options, rng);
         const std::string cert_pem = pem::encode("CERTIFICATE", ByteView(der));
         const ByteView cert_bytes = args.has("der") ? ByteView(der) : ByteView(cert_pem);
 
@@ -211,11 +231,16 @@ int main(int argc, char** argv) {
         if (key_to_file) {
             write_file_atomic(args.str("keyout"), ByteView(key_text), Sensitivity::private_key, force);
             if (key_is_regular) rollback.arm(args.str("keyout"));
-        } else {
+        } else if (!existing) {
             write_stdout(ByteView(key_text), Sensitivity::private_key);
         }
-        if (cert_to_file) write_file_atomic(cert_path, cert_bytes, Sensitivity::public_data, force);
-        else write_stdout(cert_bytes, Sensitivity::public_data);
+        if (cert_to_file) {
+            write_file_atomic(cert_path, cert_bytes, Sensitivity::public_data, force);
+            if (cert_is_regular) rollback.arm(cert_path);
+        } else {
+            write_stdout(cert_bytes, Sensitivity::public_data);
+        }
+        if (csr_to_file) write_file_atomic(args.str("csr"), ByteView(pem::encode("CERTIFICATE REQUEST", ByteView(csr))), Sensitivity::public_data, force);
         rollback.disarm();
     });
 }

@@ -27,24 +27,24 @@ struct Gathered {
     std::vector<Bytes> certificates;
 };
 
-void gather(Input& in, PassphraseSource& passin, Gathered& g) {
+void gather(Input& in, PassphraseSource& passin, const KdfLimits& limits, Gathered& g) {
     const ByteView bytes = in.bytes();
     TrackingPassphrase pass(passin);
     std::optional<PrivateKey> key;
     if (pkcs12::sniff(bytes)) {
-        for (const auto& e : pkcs12::read(bytes, pass)) {
+        for (const auto& e : pkcs12::read(bytes, pass, limits)) {
             if (e.kind == pkcs12::Entry::Kind::certificate) g.certificates.emplace_back(e.der.begin(), e.der.end());
             else if (!key) key = pkcs8::read(ByteView(e.der));
         }
     } else if (ppk::sniff(bytes)) {
-        key = read_private_key(bytes, pass);
+        key = read_private_key(bytes, pass, limits);
     } else {
         bool has_key = false;
         for (const Object& o : read_objects(bytes)) {
             if (const auto c = object_certificate(o)) g.certificates.push_back(c->der);
             has_key = has_key || holds_private_key(o);
         }
-        if (has_key) key = read_private_key(bytes, pass);
+        if (has_key) key = read_private_key(bytes, pass, limits);
     }
     if (!key) return;
     if (g.key) throw Error("a second private key (the first is in " + g.key_input + "); give one key");
@@ -94,24 +94,25 @@ int main(int argc, char** argv) {
                    "key2pfx --legacy --passout prompt id_rsa.ppk cert.cer -o old-windows.pfx",
                    "key2pfx --passout file:pw.txt -d pfx/ *.pem                 # each file holds a key and its certificate"});
     tool.output_extension(".pfx");
-    tool.validate([](const Args& a) {
+    KdfLimits limits;
+    tool.validate([&limits](const Args& a) {
         if (!a.has("passout")) throw UsageError("--passout is required (many importers refuse a PFX without a password)");
         if (a.has("iter") && (a.get<size_t>("iter") < 1 || a.get<size_t>("iter") > pkcs12::max_write_iterations))
             throw UsageError("--iter takes 1 to " + std::to_string(pkcs12::max_write_iterations));
-        if (a.has("allow-costly-kdf")) relax_kdf_limits();
+        limits = kdf_limits_from(a);
     });
     return tool.run(
         argc, argv,
-        [&tool](const Args& args, Input& in, Sink& out) {  // -d: each input holds a key and its certificate
+        [&tool, &limits](const Args& args, Input& in, Sink& out) {  // -d: each input holds a key and its certificate
             Gathered g;
-            gather(in, tool.passphrase(args, "passin"), g);
+            gather(in, tool.passphrase(args, "passin"), limits, g);
             write_pfx(args, tool, g, out);
         },
-        [&tool](const Args& args, std::vector<Input>& inputs, Sink& out) {
+        [&tool, &limits](const Args& args, std::vector<Input>& inputs, Sink& out) {
             Gathered g;
             for (Input& in : inputs) {
                 try {
-                    gather(in, tool.passphrase(args, "passin"), g);
+                    gather(in, tool.passphrase(args, "passin"), limits, g);
                 } catch (const Error& e) {
                     if (!e.subject().empty()) throw;
                     throw Error(in.display_name(), e.what());

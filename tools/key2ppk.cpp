@@ -2,10 +2,8 @@
 #include "classify.h"
 #include "cli.h"
 #include "error.h"
-#include "fmt_ppk.h"
-#include "kdf_limits.h"
+#include "formats.h"
 #include "keyio.h"
-#include "ssh.h"
 
 #include <botan/system_rng.h>
 
@@ -37,24 +35,30 @@ int main(int argc, char** argv) {
     tool.output_extension(".ppk");
     tool.classify(why_not_private_key);
     tool.private_output_when([](const Args&) { return true; });
-    ppk::Params params;
-    tool.validate([&params](const Args& a) {
+    const KeyFormat& ppk = *find_format("ppk");
+    WriteOptions write_options;  // all but the passphrase: the same for every input
+    tool.validate([&write_options](const Args& a) {
         if (a.has("ppk-param") && a.has("ppk-params")) throw UsageError("give --ppk-param once");
         if (a.has("passout") && a.has("no-encrypt")) throw UsageError("--passout and --no-encrypt cannot be combined");
-        if (a.has("comment")) ssh::check_comment_option(a.str("comment"));
-        params = ppk::parse_params(a.str("ppk-param", a.str("ppk-params")));
-        if (a.has("allow-costly-kdf")) relax_kdf_limits();
+        check_comment_option(a);
+        write_options.limits = kdf_limits_from(a);
+        write_options.ppk = parse_option("--ppk-param", [&] {
+            return ppk::parse_params(a.str("ppk-param", a.str("ppk-params")), write_options.limits);
+        });
     });
-    return tool.run(argc, argv, [&tool, &params](const Args& args, Input& in, Sink& out) {
+    return tool.run(argc, argv, [&tool, &ppk, &write_options](const Args& args, Input& in, Sink& out) {
         PassphraseRing::Opened opened;
-        const PrivateKey key = tool.passphrases(args, "passin").open<PrivateKey>(
-            in.display_name(), [&](PassphraseSource& p) { return read_private_key(in.bytes(), p); }, opened);
+        PrivateKey key = tool.passphrases(args, "passin").open<PrivateKey>(
+            in.display_name(), [&](PassphraseSource& p) { return read_private_key(in.bytes(), p, write_options.limits); }, opened);
         out.note_key(key.public_key(), opened.asked);
-        const std::string comment = args.has("comment") ? args.str("comment") : key.has_comment ? key.comment : ppk::imported_comment;
-        SecretBytes pass;
-        if (args.has("passout")) pass = tool.passphrase(args, "passout").get_new("the .ppk file");
-        else if (!args.has("no-encrypt")) pass = opened.used;  // as puttygen: an encrypted key stays encrypted
-        out.note_output_encrypted(!pass.empty());
-        out.put(ByteView(ppk::write(key, comment, params, ByteView(pass), Botan::system_rng())), Sensitivity::private_key, ".ppk");
+        if (args.has("comment")) {
+            key.comment = args.str("comment");
+            key.has_comment = true;
+        }
+        WriteOptions options = write_options;
+        if (args.has("passout")) options.passphrase = tool.passphrase(args, "passout").get_new("the .ppk file");
+        else if (!args.has("no-encrypt")) options.passphrase = opened.used;  // as puttygen: an encrypted key stays encrypted
+        out.note_output_encrypted(!options.passphrase.empty());
+        out.put(ByteView(ppk.write(key, options, Botan::system_rng())), Sensitivity::private_key, ".ppk");
     });
 }

@@ -10,7 +10,9 @@
 using namespace keypipe;
 
 int main(int argc, char** argv) {
-    Tool tool("pem2der", "Write the DER payload of a PEM block: the first CERTIFICATE, else the first block.");
+    Tool tool("pem2der", "Write the DER payload of a PEM block: the first CERTIFICATE, else the first block.\n"
+                         "A TRUSTED CERTIFICATE gives the certificate alone, as openssl x509 -outform der\n"
+                         "(--label \"TRUSTED CERTIFICATE\" gives its whole payload, trust data included).");
     tool.options()
         ("label", po::value<std::string>()->value_name("LABEL"), "take the first block with this label (e.g. \"PRIVATE KEY\")")
         ("all", "write every block (with -d, one file per block; a .pfx: each certificate and the key)")
@@ -27,14 +29,14 @@ int main(int argc, char** argv) {
     tool.classify(why_not_pem_or_der);
     tool.binary_output_when([](const Args&) { return true; });
     tool.private_output_when([](const Args& a) { return a.has("label") && is_private_label(a.str("label")); });
-    tool.validate([](const Args& a) {
-        if (a.has("allow-costly-kdf")) relax_kdf_limits();
-    });
-    return tool.run(argc, argv, [&tool](const Args& args, Input& in, Sink& out) {
-        std::vector<Object> objects = read_objects(in.bytes(), tool.passphrase(args, "passin"));
+    KdfLimits limits;
+    tool.validate([&limits](const Args& a) { limits = kdf_limits_from(a); });
+    return tool.run(argc, argv, [&tool, &limits](const Args& args, Input& in, Sink& out) {
+        auto is_certificate = [](const Object& o) { return o.label == "CERTIFICATE" || o.label == "TRUSTED CERTIFICATE"; };
+        std::vector<Object> objects = read_objects(in.bytes(), tool.passphrase(args, "passin"), limits);
         std::vector<const Object*> chosen;
         for (const auto& o : objects) {
-            if (args.has("all") || (args.has("label") ? o.label == args.str("label") : o.label == "CERTIFICATE")) {
+            if (args.has("all") || (args.has("label") ? o.label == args.str("label") : is_certificate(o))) {
                 chosen.push_back(&o);
                 if (!args.has("all")) break;
             }
@@ -45,10 +47,19 @@ int main(int argc, char** argv) {
         }
         size_t index = 0;
         for (const Object* o : chosen) {
-            if (const std::string why = why_not_der(*o); !why.empty()) throw Error(why);
+            if (const std::string why = why_not_der(*o); !why.empty())
+                throw Error(why + (o->label == "OPENSSH PRIVATE KEY" ? " (use ppk2key to convert it)"
+                                                                    : " (use ppk2key --format pkcs8 --der, with --passout to keep it encrypted)"));
             der::check_block_payload(ByteView(o->body), o->label);
-            const bool is_cert = o->label == "CERTIFICATE";
-            out.put(ByteView(o->body), holds_private_key(*o) ? Sensitivity::private_key : Sensitivity::public_data,
+            const bool is_cert = o->label == "CERTIFICATE" || (o->label == "TRUSTED CERTIFICATE" && args.str("label") != o->label);
+            // A TRUSTED CERTIFICATE (openssl x509 -trustout) is the certificate, then OpenSSL's
+            // trust data, which python and certtool reject in a .cer: the certificate alone, as
+            // openssl x509 -outform der writes it. --label "TRUSTED CERTIFICATE" asks for the
+            // whole payload (what der2pem turns back into the same block).
+            ByteView body(o->body);
+            const bool whole_payload = args.str("label") == "TRUSTED CERTIFICATE";
+            if (o->label == "TRUSTED CERTIFICATE" && !whole_payload) body = body.subspan(0, der::read_element(body).whole.size());
+            out.put(body, holds_private_key(*o) ? Sensitivity::private_key : Sensitivity::public_data,
                     is_cert ? ".cer" : ".der", chosen.size() > 1 ? "-" + std::to_string(++index) : "");
         }
         if (args.has("json"))  // the key of the first object that has one readable

@@ -3,11 +3,8 @@
 #include "classify.h"
 #include "cli.h"
 #include "error.h"
-#include "fmt_openssh.h"
-#include "fmt_pkcs8.h"
-#include "kdf_limits.h"
+#include "formats.h"
 #include "keyio.h"
-#include "pem.h"
 #include "ssh.h"
 
 #include <botan/system_rng.h>
@@ -41,54 +38,40 @@ int main(int argc, char** argv) {
     tool.classify(why_not_private_key);
     tool.private_output_when([](const Args& a) { return !a.has("public"); });
     tool.binary_output_when([](const Args& a) { return a.has("der"); });
-    tool.validate([](const Args& a) {
+    const KeyFormat* format = nullptr;
+    KdfLimits limits;
+    tool.validate([&format, &limits](const Args& a) {
         const std::string f = key_format_option(a);
-        if (a.has("der") && f == "openssh") throw UsageError("--der applies to pkcs8 and pkcs1");
+        format = find_format(f);
+        if (a.has("der") && !format->writes_der) throw UsageError("--der applies to pkcs8 and pkcs1");
         if (a.has("passout") && a.has("no-encrypt")) throw UsageError("--passout and --no-encrypt cannot be combined");
         if (a.has("public") && (a.has("passout") || a.has("der"))) throw UsageError("-y prints a public key: no --passout or --der");
-        if (a.has("der") && a.has("passout") && f == "pkcs1")
-            throw UsageError("pkcs1 DER cannot be encrypted (use --key-format pkcs8)");
-        if (a.has("comment")) ssh::check_comment_option(a.str("comment"));
-        if (a.has("allow-costly-kdf")) relax_kdf_limits();
+        if (a.has("der") && a.has("passout") && !format->encrypts_der)
+            throw UsageError(f + " DER cannot be encrypted (use --key-format pkcs8)");
+        check_comment_option(a);
+        limits = kdf_limits_from(a);
     });
-    return tool.run(argc, argv, [&tool](const Args& args, Input& in, Sink& out) {
+    return tool.run(argc, argv, [&tool, &format, &limits](const Args& args, Input& in, Sink& out) {
         PassphraseRing& passin = tool.passphrases(args, "passin");
         PassphraseRing::Opened opened;
         if (args.has("public")) {  // a PPK's public part is in clear: no passphrase asked
             const PublicKeyRead pub = passin.open<PublicKeyRead>(
-                in.display_name(), [&](PassphraseSource& p) { return read_public_key(in.bytes(), p); }, opened);
+                in.display_name(), [&](PassphraseSource& p) { return read_public_key(in.bytes(), p, limits); }, opened);
             out.note_key(pub.key, pub.encrypted);
             out.text(ssh::authorized_keys_line(pub.key, args.has("comment") ? args.str("comment") : pub.key.comment), ".pub");
             return;
         }
         PrivateKey key = passin.open<PrivateKey>(
-            in.display_name(), [&](PassphraseSource& p) { return read_private_key(in.bytes(), p); }, opened);
+            in.display_name(), [&](PassphraseSource& p) { return read_private_key(in.bytes(), p, limits); }, opened);
         if (args.has("comment")) key.comment = args.str("comment");
         out.note_key(key.public_key(), opened.asked);
-        SecretBytes pass;
-        if (args.has("passout")) pass = tool.passphrase(args, "passout").get_new("the new key");
-        else if (!args.has("no-encrypt")) pass = opened.used;  // as puttygen: an encrypted key stays encrypted
-        const std::string format = key_format_option(args);
-        const bool der = args.has("der");
-        if (!pass.empty() && der && format == "pkcs1")
-            throw Error("an encrypted key has no pkcs1 DER form (use --key-format pkcs8, or --no-encrypt)");
-        out.note_output_encrypted(!pass.empty());
-        auto& rng = Botan::system_rng();
-        SecretBytes data;
-        if (format == "openssh") {
-            openssh::WriteOptions options;
-            options.passphrase = pass;
-            data = openssh::write(key, options, rng);
-        } else if (format == "pkcs8") {
-            if (pass.empty()) data = der ? pkcs8::write(key) : pem::encode_secret("PRIVATE KEY", ByteView(pkcs8::write(key)));
-            else {
-                const SecretBytes enc = pkcs8::write_encrypted(key, ByteView(pass), rng);
-                data = der ? enc : pem::encode_secret("ENCRYPTED PRIVATE KEY", ByteView(enc));
-            }
-        } else {
-            if (!pass.empty()) data = traditional::write_pem_encrypted(key, ByteView(pass), rng);
-            else data = der ? traditional::write(key) : pem::encode_secret(traditional::label(key), ByteView(traditional::write(key)));
-        }
-        out.put(ByteView(data), Sensitivity::private_key, der ? ".der" : ".key");
+        WriteOptions options;
+        if (args.has("passout")) options.passphrase = tool.passphrase(args, "passout").get_new("the new key");
+        else if (!args.has("no-encrypt")) options.passphrase = opened.used;  // as puttygen: an encrypted key stays encrypted
+        options.der = args.has("der");
+        if (!options.passphrase.empty() && options.der && !format->encrypts_der)
+            throw Error("an encrypted key has no " + key_format_option(args) + " DER form (use --key-format pkcs8, or --no-encrypt)");
+        out.note_output_encrypted(!options.passphrase.empty());
+        out.put(ByteView(format->write(key, options, Botan::system_rng())), Sensitivity::private_key, options.der ? ".der" : ".key");
     });
 }

@@ -1,5 +1,6 @@
 // PKCS#8 (plain and encrypted), PKCS#1 and SEC1 readers on raw DER.
 #include "fmt_pkcs8.h"
+#include "fmt_traditional.h"
 #include "fuzz_common.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

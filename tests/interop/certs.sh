@@ -54,9 +54,11 @@ check "der2pem --label CERTIFICATE on a key: still private (0600)" '[[ $(stat -c
 (umask 022; "$bin/der2pem" mislabelled.pem -o mislabelled-out.pem; "$bin/pem2der" --all mislabelled.pem -o mislabelled.der)
 check "a key in a block labelled CERTIFICATE: der2pem and pem2der output still private" \
     '[[ $(stat -c %a mislabelled-out.pem) == 600 && $(stat -c %a mislabelled.der) == 600 ]]'
-if command -v script >/dev/null; then
+if need script; then
     script -qec "$bin/der2pem --label KEY $golden/rsa2048.p8.der" /dev/null > tty.txt 2>&1 || true
     check "der2pem --label KEY: a key is not printed to a terminal" 'grep -q "refusing to write a private key to a terminal" tty.txt && ! grep -q "BEGIN" tty.txt'
+else
+    skip "der2pem --label KEY: a key is not printed to a terminal" "no script(1) (bsdutils) to give the tool a terminal"
 fi
 
 # Several DER certificates in one file (cat a.der b.der): one object each, not a
@@ -78,8 +80,10 @@ openssl x509 -in "$golden/rsa2048.pem" -addtrust serverAuth -setalias vm1 -trust
 sed '1d;$d' trusted.pem | base64 -d > trusted.der
 check "der2pem on a certificate + X509_CERT_AUX: TRUSTED CERTIFICATE, = openssl -trustout" '"$bin/der2pem" trusted.der | cmp -s - trusted.pem'
 check "der2pem on a TRUSTED CERTIFICATE block gives it back" '"$bin/der2pem" trusted.pem | cmp -s - trusted.pem'
-check "pem2der on a TRUSTED CERTIFICATE block: its payload, certificate and trust data" \
-    '"$bin/pem2der" trusted.pem | cmp -s - trusted.der'
+check "pem2der on a TRUSTED CERTIFICATE block: the certificate alone, = openssl x509 -outform der" \
+    '"$bin/pem2der" trusted.pem | cmp -s - <(openssl x509 -in trusted.pem -outform der)'
+check "pem2der --label \"TRUSTED CERTIFICATE\": its payload, certificate and trust data" \
+    '"$bin/pem2der" --label "TRUSTED CERTIFICATE" trusted.pem | cmp -s - trusted.der'
 # der2pem numbers the objects of a file with -d; two inputs whose numbered outputs meet
 # are not allowed to overwrite each other, even with -f
 cp "$golden/p256.der" three-1.der

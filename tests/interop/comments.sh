@@ -17,7 +17,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 evil = ed25519.Ed25519PrivateKey.generate().public_key().public_bytes(
     serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH).decode()
-for name, cn in [("newline-cn", "vm1\n" + evil + " evil"), ("esc-cn", "vm1\x1b]0;pwned\x07\r\x7f")]:
+for name, cn in [("newline-cn", "vm1\n" + evil + " evil"), ("esc-cn", "vm1\x1b]0;pwned\x07\r\x7f"),
+                 ("c1-cn", "vm1\u009b31m\u202eevil\u2066x")]:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn, _validate=False)])
     now = datetime.datetime.now(datetime.timezone.utc)
@@ -37,6 +38,8 @@ for form in pem der; do
     check "sshpubfromcert --fingerprint: one line ($form)" 'one_line fp.txt && grep -q "^2048 SHA256:[^ ]* vm1?ssh-ed25519 .* evil (RSA)$" fp.txt'
     "$bin/sshpubfromcert" "esc-cn.$form" > esc.txt
     check "sshpubfromcert: ESC, BEL, CR and DEL in the CN become '?' ($form)" 'one_line esc.txt && grep -q " vm1?\]0;pwned???$" esc.txt'
+    "$bin/sshpubfromcert" "c1-cn.$form" > c1.txt
+    check "sshpubfromcert: C1 CSI (U+009B) and bidi controls (U+202E, U+2066) in the CN become '?' ($form)" 'one_line c1.txt && grep -q " vm1?31m?evil?x$" c1.txt'
     "$bin/sshpubfromcert" --fingerprint --hash md5 "esc-cn.$form" > esc-fp.txt
     check "sshpubfromcert --fingerprint: ESC becomes '?' ($form)" 'one_line esc-fp.txt'
 done
@@ -57,11 +60,13 @@ usage_error() {  # usage_error TOOL ARGS...: exit 2, one stderr line naming the 
     set +e; "$bin/$1" "${@:2}" > out.txt 2> err.txt; local rc=$?; set -e
     [[ $rc == 2 && ! -e c1.ppk && ! -s out.txt && $(wc -l < err.txt) == 1 ]] && grep -q "^$1: --comment must not contain control characters" err.txt
 }
-check "key2ppk -C with a tab is a usage error" 'usage_error key2ppk -C $'"'"'x\ty'"'"' nl.key -o c1.ppk'
+check "key2ppk -C with a C1 control (U+009B, a terminal's CSI) is a usage error" 'usage_error key2ppk -C $'"'"'x\xc2\x9by'"'"' nl.key -o c1.ppk'
 check "ppk2key -C with a newline is a usage error" 'usage_error ppk2key -C $'"'"'x\ny'"'"' nl.key -o c1.ppk'
 check "ppk2key -y -C with a CR is a usage error" 'usage_error ppk2key -y -C $'"'"'x\ry'"'"' nl.key'
 check "sshpubfromcert --comment with an ESC is a usage error" 'usage_error sshpubfromcert --comment $'"'"'a\e[31m'"'"' esc-cn.pem'
 "$bin/key2ppk" -C 'bob@vm1 ü' nl.key -o c3.ppk
 check "a comment without control characters is kept, UTF-8 included" 'grep -qx "Comment: bob@vm1 ü" c3.ppk'
+"$bin/key2ppk" -C $'bob\tvm1' nl.key -o c4.ppk
+check "a TAB in a comment is kept (as ssh-keygen keeps it)" 'grep -qx $'"'"'Comment: bob\tvm1'"'"' c4.ppk && puttygen -O public-openssh c4.ppk -o /dev/stdout | grep -q $'"'"'bob\tvm1$'"'"''
 
 finish

@@ -35,7 +35,7 @@ check ssh_folder_key2ppk_exit_0 '[[ $rc == 0 ]]'
 check ssh_folder_key2ppk_every_private_key '[[ $(ls ppk | sort | tr "\n" " ") == "id_ecdsa.ppk id_ed25519.ppk id_rsa.ppk " ]]'
 check ssh_folder_key2ppk_rest_skipped 'grep -qx "converted 3, skipped 6 (2 not a key, 4 public key), failed 0" k2p.err'
 check ssh_folder_skip_lines 'grep -qx "key2ppk: home/.ssh/id_rsa.pub: skipped (public key)" k2p.err && grep -qx "key2ppk: home/.ssh/known_hosts: skipped (not a key)" k2p.err'
-check ssh_folder_puttygen_reads 'for k in id_ed25519 id_rsa id_ecdsa; do [[ $(puttygen -L ppk/$k.ppk | cut -d" " -f1-2) == "$(pub_of home/.ssh/$k)" ]] || exit 1; done'
+check ssh_folder_puttygen_reads '(for k in id_ed25519 id_rsa id_ecdsa; do [[ $(puttygen -L ppk/$k.ppk | cut -d" " -f1-2) == "$(pub_of home/.ssh/$k)" ]] || exit 1; done)'
 run p2k "$bin/ppk2key" -r home/.ssh -d ossh
 check ssh_folder_ppk2key_exit_0 '[[ $rc == 0 ]] && grep -qx "converted 3, skipped 6 (2 not a key, 4 public key), failed 0" p2k.err'
 check ssh_folder_ppk2key_keys_open '[[ $(pub_of ossh/id_rsa.key) == "$(pub_of home/.ssh/id_rsa)" ]]'
@@ -70,9 +70,9 @@ openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -aes256 -pass pass:
 cp home/.ssh/id_ecdsa team/plain
 run three "$bin/key2ppk" -r team -d teamppk --passin file:pw-one --passin file:pw-two --passin file:pw-three --json
 check three_passphrases_one_run '[[ $rc == 0 ]] && grep -qx "converted 5, skipped 0, failed 0" three.err'
-check encrypted_inputs_give_encrypted_ppk 'for k in one-ed two-ed three-ed two-p8; do grep -qx "Encryption: aes256-cbc" teamppk/$k.ppk || exit 1; done; grep -qx "Encryption: none" teamppk/plain.ppk'
+check encrypted_inputs_give_encrypted_ppk '(for k in one-ed two-ed three-ed two-p8; do grep -qx "Encryption: aes256-cbc" teamppk/$k.ppk || exit 1; done) && grep -qx "Encryption: none" teamppk/plain.ppk'
 check json_output_encrypted '[[ $(grep -c "\"encrypted\":true,\"output_encrypted\":true" three.out) == 4 ]] && grep "team/plain" three.out | grep -q "\"output_encrypted\":false"'
-check ppk_opens_in_puttygen_with_the_same_passphrase 'for k in one two three; do puttygen teamppk/$k-ed.ppk --old-passphrase pw-$k -O private-openssh-new -o pg-$k.key >/dev/null 2>&1 || exit 1; done; ! puttygen teamppk/two-p8.ppk --old-passphrase pw-one -O private-openssh-new -o pg-x.key >/dev/null 2>&1'
+check ppk_opens_in_puttygen_with_the_same_passphrase '(for k in one two three; do puttygen teamppk/$k-ed.ppk --old-passphrase pw-$k -O private-openssh-new -o pg-$k.key >/dev/null 2>&1 || exit 1; done) && ! puttygen teamppk/two-p8.ppk --old-passphrase pw-one -O private-openssh-new -o pg-x.key >/dev/null 2>&1'
 run three_back "$bin/ppk2key" -r teamppk -d teamossh --passin file:pw-three --passin file:pw-one --passin file:pw-two
 check openssh_opens_in_ssh_keygen_with_the_same_passphrase '[[ $rc == 0 && $(pub_of teamossh/one-ed.key pass-one) == "$(pub_of team/one-ed pass-one)" && $(pub_of teamossh/two-p8.key pass-two) == "$(pub_of team/two-p8.pem pass-two)" ]] && ! ssh-keygen -y -P "" -f teamossh/three-ed.key >/dev/null 2>&1'
 run noenc "$bin/key2ppk" --no-encrypt --passin file:pw-one team/one-ed -o one-plain.ppk

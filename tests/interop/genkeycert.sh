@@ -82,10 +82,12 @@ if [[ $(id -u) != 0 ]]; then
     set +e; "$bin/genkeycert" --type ed25519 --keyout ro.key --out ro-dir/c.pem 2> err.txt; rc=$?; set -e
     check "unwritable --out folder: no key left" '[[ $rc == 1 && ! -e ro.key ]]'
 fi
-if command -v script >/dev/null; then
+if need script; then
     script -qec "$bin/genkeycert --type ed25519 --out tty-cert.pem" /dev/null > tty.txt 2>&1 || true
     check "key to a terminal: refused, hint names --keyout, no certificate left" \
         '[[ ! -e tty-cert.pem ]] && grep -q "refusing to write a private key to a terminal (use --keyout FILE" tty.txt && ! grep -q -- "-o FILE" tty.txt && ! grep -q "BEGIN" tty.txt'
+else
+    skip "key to a terminal" "no script(1) (bsdutils) to give the tool a terminal"
 fi
 "$bin/genkeycert" --type ed25519 --keyout /dev/null --out dev-null.pem 2> err.txt || true
 check "--keyout /dev/null is written to, as other tools write to devices" '[[ -s dev-null.pem && -c /dev/null ]]'

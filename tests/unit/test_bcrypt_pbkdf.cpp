@@ -32,7 +32,7 @@ BOOST_AUTO_TEST_CASE(identical_to_botan_bcrypt_pbkdf) {
     const std::string passphrases[] = {"", "test-passphrase", std::string(100, 'q')};
     const size_t salt_sizes[] = {16, 1, 17};
     int i = 0;
-    for (uint32_t rounds : {1u, 2u, 3u})
+    for (uint32_t rounds : {1u, 2u})
         for (size_t length : {1u, 31u, 32u, 33u, 48u, 64u, 65u, 130u}) {
             const std::string& pw = passphrases[i % 3];
             Bytes salt(salt_sizes[(i / 3) % 3]);

@@ -1,5 +1,6 @@
 #include "error.h"
 #include "fmt_pkcs8.h"
+#include "fmt_traditional.h"
 #include "objects.h"
 #include "pem.h"
 #include "ssh.h"
@@ -101,7 +102,19 @@ BOOST_AUTO_TEST_CASE(pbkdf2_cost_is_capped_before_work) {
     const auto der = Botan::hex_decode(fixed);
     FixedPassphrase pw("pw");
     BOOST_TEST(error_of([&] { pkcs8::read_encrypted(ByteView(der), pw); }) ==
-               "PBKDF2 iteration count 2147483647 exceeds the limit of 10000000 (--allow-costly-kdf raises it)");
+               "PBKDF2 iteration count 2147483647 exceeds the limit of 10000000");
+    // The command line's words for raising the limit come with the limits.
+    KdfLimits limits;
+    limits.raise_hint = " (raise it)";
+    BOOST_TEST(error_of([&] { pkcs8::read_encrypted(ByteView(der), pw, limits); }) ==
+               "PBKDF2 iteration count 2147483647 exceeds the limit of 10000000 (raise it)");
+    BOOST_TEST(error_of([&] { pkcs8::read_encrypted(ByteView(der), pw, limits.relaxed()); }) ==
+               "PBKDF2 iteration count 2147483647 exceeds the limit of 160000000 (raise it)");
+    // 0 iterations is an invalid file, not a wrong passphrase.
+    const std::string zero =
+        "3056304806092a864886f70d01050d303b301a06092a864886f70d01050c300d04080001020304050607020100"
+        "301d060960864801650304012a041000000000000000000000000000000000040a00000000000000000000";
+    BOOST_TEST(error_of([&] { pkcs8::read_encrypted(ByteView(Botan::hex_decode(zero)), pw); }) == "invalid PBKDF2 iteration count 0");
 }
 
 BOOST_AUTO_TEST_CASE(scrypt_cost_is_capped_in_total_before_work) {
@@ -114,17 +127,20 @@ BOOST_AUTO_TEST_CASE(scrypt_cost_is_capped_in_total_before_work) {
     };
     const std::string asks = "the PKCS#8 key is encrypted (use --passin SRC)";
     BOOST_TEST(error(1 << 14, 8, 1) == asks);  // openssl pkcs8 -scrypt
-    BOOST_TEST(error(1 << 20, 8, 2) == asks);  // 1 GiB, work 2^24: at both limits
+    BOOST_TEST(error(1 << 19, 8, 2) == asks);  // 512 MiB, work 2^23
+    // What Botan allocates is 128*r*(N+1+p), so 128*N*r = 1 GiB is over the limit: N=2, r=2^22
+    // passed the old check (128*N*r) and allocated 2 GiB.
+    BOOST_TEST(error(2, 1 << 22, 1) ==
+               "scrypt parameters (N=2, r=4194304, p=1) exceed the limit of 1024 MiB for memory = 128*r*(N+1+p)");
+    BOOST_TEST(error(1 << 20, 8, 1) ==
+               "scrypt parameters (N=1048576, r=8, p=1) exceed the limit of 1024 MiB for memory = 128*r*(N+1+p)");
     // 1 GiB and p = 16 are each inside their limits; together ~100 s of work.
     BOOST_TEST(error(1 << 20, 8, 16) ==
-               "scrypt parameters (N=1048576, r=8, p=16) exceed the limit of 16777216 for work = N*r*p "
-               "(--allow-costly-kdf raises it)");
+               "scrypt parameters (N=1048576, r=8, p=16) exceed the limit of 16777216 for work = N*r*p");
     BOOST_TEST(error(1 << 20, 8, 3) ==
-               "scrypt parameters (N=1048576, r=8, p=3) exceed the limit of 16777216 for work = N*r*p "
-               "(--allow-costly-kdf raises it)");
+               "scrypt parameters (N=1048576, r=8, p=3) exceed the limit of 16777216 for work = N*r*p");
     BOOST_TEST(error(1 << 21, 8, 1) ==
-               "scrypt parameters (N=2097152, r=8, p=1) exceed the limit of 1024 MiB for memory = 128*N*r "
-               "(--allow-costly-kdf raises it)");
+               "scrypt parameters (N=2097152, r=8, p=1) exceed the limit of 1024 MiB for memory = 128*r*(N+1+p)");
     // Not a cost limit, so the message does not offer --allow-costly-kdf.
     BOOST_TEST(error(2, 1, 17) == "scrypt parameters (N=2, r=1, p=17) exceed the limit of p <= 16");
     BOOST_TEST(error(3, 8, 1) == "scrypt parameters (N=3, r=8, p=1) are invalid (N a power of 2 above 1, r and p at least 1)");

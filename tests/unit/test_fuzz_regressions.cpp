@@ -6,6 +6,7 @@
 #include "fmt_openssh.h"
 #include "fmt_pkcs12.h"
 #include "fmt_pkcs8.h"
+#include "fmt_traditional.h"
 #include "fmt_ppk.h"
 #include "keyio.h"
 #include "objects.h"

@@ -89,10 +89,16 @@ BOOST_AUTO_TEST_CASE(refuses_unsupported_and_malformed_blobs) {
 
 BOOST_AUTO_TEST_CASE(comments_from_input_are_one_line_of_text) {
     BOOST_TEST(ssh::clean_comment("vm1\nssh-ed25519 AAAA evil") == "vm1?ssh-ed25519 AAAA evil");
-    BOOST_TEST(ssh::clean_comment(std::string("a\x1b[31m\r\t\x7f" "b\0c", 12)) == "a?[31m???b?c");
+    BOOST_TEST(ssh::clean_comment(std::string("a\x1b[31m\r\t\x7f" "b\0c", 12)) == "a?[31m?\t?b?c");  // TAB stays
     BOOST_TEST(ssh::clean_comment("bob@vm1 \xc3\xbc ~") == "bob@vm1 \xc3\xbc ~");  // UTF-8 and printable ASCII stay
-    BOOST_CHECK_THROW(ssh::check_comment_option("x\ty"), UsageError);  // a -C/--comment so is a usage error
-    BOOST_CHECK_NO_THROW(ssh::check_comment_option("bob@vm1 \xc3\xbc"));
+    // C1 controls (U+009B is CSI) and the bidirectional controls (U+202E, U+2066, U+200F):
+    // one '?' each; neighbours (U+00A0, U+2030, U+2065) stay.
+    BOOST_TEST(ssh::clean_comment("a\xc2\x9b" "31m\xe2\x80\xae" "b\xe2\x81\xa6\xe2\x80\x8f" "c") == "a?31m?b??c");
+    BOOST_TEST(ssh::clean_comment("\xc2\xa0\xe2\x80\xb0\xe2\x81\xa5") == "\xc2\xa0\xe2\x80\xb0\xe2\x81\xa5");
+    BOOST_TEST(ssh::clean_comment("\xc2") == "\xc2");  // a truncated sequence is not read past the end
+    BOOST_TEST(ssh::has_control_characters("x\ny"));
+    BOOST_TEST(ssh::has_control_characters("x\xe2\x80\xaey"));
+    BOOST_TEST(!ssh::has_control_characters("bob\t@vm1 \xc3\xbc"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

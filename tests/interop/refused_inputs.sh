@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Inputs real tools make that keypipe used to refuse or misname (issue 12 §4), each made by
+# the peer: byte-order marks (Notepad's UTF-8, PowerShell 5's UTF-16, made here by iconv),
+# ssh.com and SSH-1 keys (puttygen), TRUSTED CERTIFICATE (openssl x509 -trustout), and CNs
+# with leading, trailing or only blanks (openssl req), whose fingerprint line must be what
+# ssh-keygen -l prints for the authorized_keys line sshpubfromcert writes.
+set -euo pipefail
+# shellcheck source=tests/testlib.sh
+source "$(dirname "$0")/../testlib.sh"
+golden=$tests_dir/golden
+
+# Byte-order marks: the same result as without
+cert=$golden/certs/rsa2048.pem
+{ printf '\xef\xbb\xbf'; cat "$cert"; } > bom8.pem
+iconv -f UTF-8 -t UTF-16LE "$cert" | { printf '\xff\xfe'; cat; } > bom16le.pem
+iconv -f UTF-8 -t UTF-16BE "$cert" | { printf '\xfe\xff'; cat; } > bom16be.pem
+for f in bom8 bom16le bom16be; do
+    check "pem2der $f = openssl x509 -outform der of the plain file" '"$bin/pem2der" "$f.pem" | cmp -s - "$golden/certs/rsa2048.der"'
+    check "sshpubfromcert $f" '"$bin/sshpubfromcert" "$f.pem" | cmp -s - "$golden/certs/rsa2048.authorized_keys"'
+    check "keyinfo $f" '"$bin/keyinfo" "$f.pem" | grep -q "certificate (X.509 v3, PEM)"'
+done
+check "openssl reads the UTF-8 BOM file too" 'openssl x509 -in bom8.pem -outform der | cmp -s - "$golden/certs/rsa2048.der"'
+{ printf '\xef\xbb\xbf'; cat "$golden/keys/ecdsa256.p8.pem"; } > key-bom.pem
+check "key2ppk reads a key with a UTF-8 BOM" '"$bin/key2ppk" key-bom.pem -o k.ppk && puttygen k.ppk -O public-openssh -o /dev/stdout | cut -d" " -f1,2 | cmp -s - <(cut -d" " -f1,2 "$golden/keys/ecdsa256.pub")'
+printf '\xff\xfe\x41' > odd16.pem
+set +e; "$bin/pem2der" odd16.pem > /dev/null 2> err.txt; rc=$?; set -e
+check "cut UTF-16 is one clear error" '[[ $rc == 1 ]] && grep -q "UTF-16 text with an odd number of bytes" err.txt'
+
+# Known formats keypipe does not read are named, not "not PEM or DER"
+ssh-keygen -q -t rsa -b 2048 -N '' -C x -f rsa.key
+puttygen rsa.key -O private-sshcom -o sshcom.key --new-passphrase /dev/null 2> /dev/null
+puttygen -t rsa1 -b 2048 -O private -o ssh1.key --new-passphrase /dev/null 2> /dev/null
+for t in key2ppk ppk2key pem2der keyinfo; do
+    set +e; "$bin/$t" sshcom.key > /dev/null 2> err.txt; rc=$?; set -e
+    check "$t names an ssh.com key" '[[ $rc == 1 ]] && grep -q "an ssh.com (SECSH) private key is not supported" err.txt'
+    set +e; "$bin/$t" ssh1.key > /dev/null 2> err.txt; rc=$?; set -e
+    check "$t names an SSH-1 key (puttygen -t rsa1)" '[[ $rc == 1 ]] && grep -q "an SSH-1 private key" err.txt'
+done
+if command -v dropbearkey > /dev/null; then
+    dropbearkey -t ed25519 -f dropbear.key > /dev/null 2>&1
+    set +e; "$bin/key2ppk" dropbear.key > /dev/null 2> err.txt; rc=$?; set -e
+    check "key2ppk names a dropbear key" '[[ $rc == 1 ]] && grep -q "a dropbear private key is not supported" err.txt'
+fi
+
+# TRUSTED CERTIFICATE: pem2der writes the certificate alone, named .cer, as openssl x509 -outform der
+openssl x509 -in "$cert" -trustout -addtrust serverAuth -out trusted.pem
+check "pem2der TRUSTED CERTIFICATE = openssl x509 -outform der" '"$bin/pem2der" trusted.pem | cmp -s - <(openssl x509 -in trusted.pem -outform der)'
+"$bin/pem2der" trusted.pem -d out 2> /dev/null
+check "pem2der -d names it .cer" '[[ -f out/trusted.cer ]] && cmp -s out/trusted.cer "$golden/certs/rsa2048.der"'
+check "der2pem keeps the trusted form it reads" \
+    '"$bin/pem2der" --label "TRUSTED CERTIFICATE" trusted.pem > trusted.der && "$bin/der2pem" trusted.der | cmp -s - trusted.pem'
+
+# CNs with blanks: --fingerprint = ssh-keygen -l of the line sshpubfromcert writes
+i=0
+for cn in ' lead' 'trail  ' '   ' 'in  side'; do
+    i=$((i + 1))
+    openssl req -x509 -nodes -newkey ec -pkeyopt ec_paramgen_curve:P-256 -keyout "cn$i.key" -subj "/CN=$cn" -out "cn$i.pem" 2> /dev/null
+    "$bin/sshpubfromcert" "cn$i.pem" > "cn$i.pub"
+    check "--fingerprint for CN '$cn' = ssh-keygen -l of its line" '"$bin/sshpubfromcert" --fingerprint "cn$i.pem" | cmp -s - <(ssh-keygen -l -f "cn$i.pub")'
+done
+finish
