@@ -161,14 +161,16 @@ PrivateKey pkcs8::read_encrypted(ByteView der, PassphraseSource& pass, const Kdf
     if (oid != oid_pbes2)
         throw Error("unsupported PKCS#8 encryption " + oid +
                     " (only PBES2 and PKCS#12 PBEs; re-encrypt with: openssl pkcs8 -topk8 -v2 aes-256-cbc)");
+    check_pbes2_cost(params.whole, limits);  // before asking for a passphrase
     if (encrypted.empty() || encrypted.size() % 8 != 0)
         throw Error("encrypted PKCS#8 key: encryptedData is not a whole number of cipher blocks");
-    check_pbes2_cost(params.whole, limits);
     return read(ByteView(pbes2_decrypt(params.whole, encrypted, pass.get("the PKCS#8 key"), limits)));
 }
 
 SecretBytes pkcs8::pbes2_decrypt(ByteView params, ByteView encrypted, const SecretBytes& passphrase, const KdfLimits& limits) {
     const uint64_t memory = check_pbes2_cost(params, limits);
+    if (encrypted.empty() || encrypted.size() % 8 != 0)
+        throw Error("encrypted PKCS#8 key: encryptedData is not a whole number of cipher blocks");
     SecretBytes plain;
     const auto lease = limits.memory->reserve(memory);
     // The parameters are checked above, so Botan's Decoding_Error here is the CBC padding:

@@ -93,6 +93,7 @@ int main(int argc, char** argv) {
                    "key2pfx --passout file:pw.txt --name site key.pem cert.pem chain.pem -o site.pfx",
                    "key2pfx --legacy --passout prompt id_rsa.ppk cert.cer -o old-windows.pfx",
                    "key2pfx --passout file:pw.txt -d pfx/ *.pem                 # each file holds a key and its certificate"});
+    tool.output_names({"STEM.pfx (with -d: one per input, each input holding a key and its certificate)"});
     tool.output_extension(".pfx");
     KdfLimits limits;
     tool.validate([&limits](const Args& a) {
