@@ -37,7 +37,7 @@ set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_PACKAGE_CONTACT "keypipe developers <keypipe@localhost>")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "small tools for SSH and TLS keys and certificates")
 set(CPACK_DEBIAN_PACKAGE_DESCRIPTION "small tools for SSH and TLS keys and certificates
- genkeycert, pem2der, der2pem, sshpubfromcert, key2ppk and ppk2key replace the openssl,
+ genkeycert, pem2der, der2pem, sshpubfromcert, key2ppk, ppk2key and key2pfx replace the openssl,
  ssh-keygen and puttygen invocations of the key + self-signed certificate + SSH login
  recipe, read every common key format, and write exactly what the peer tools write.")
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)

@@ -243,6 +243,11 @@ po::variables_map Tool::parse(int argc, char** argv) {
     return vm;
 }
 
+int Tool::run(int argc, char** argv, const Body& body, const CombinedBody& combined) {
+    combined_ = combined;
+    return run(argc, argv, body);
+}
+
 int Tool::run(int argc, char** argv, const Body& body) {
     harden_process();  // first: closed fds 0-2, core dumps, signals (common/process.h)
     // Botan locks its secure-memory pool page by page on first use, each page between two
@@ -268,6 +273,7 @@ int Tool::run(int argc, char** argv, const Body& body) {
         if (!takes_inputs_ && args.has("input")) throw UsageError("takes no input files");
         if (validate_) validate_(args);
 
+        if (takes_inputs_ && combined_ && !args.has("out-dir")) return run_combined(args, combined_);
         if (takes_inputs_) return run_batch(args, body);
         Input none("-");  // never read: the body of a tool without inputs ignores it
         Sink sink;
@@ -289,6 +295,42 @@ int Tool::run(int argc, char** argv, const Body& body) {
     }
 }
 
+namespace {
+WalkOptions walk_options(const Args& args) {
+    WalkOptions walk;
+    walk.recursive = args.has("recursive");
+    walk.hidden = args.has("hidden");
+    walk.follow = args.has("follow-symlinks");
+    if (args.has("exclude")) walk.exclude = args.get<std::vector<std::string>>("exclude");
+    return walk;
+}
+}  // namespace
+
+int Tool::run_combined(const Args& args, const CombinedBody& combined) {
+    if (args.has("json")) throw UsageError("--json needs -d DIR here (without it, all inputs make one output)");
+    std::vector<std::string> paths = args.has("input") ? args.get<std::vector<std::string>>("input") : std::vector<std::string>{};
+    if (paths.empty()) paths.push_back("-");
+    std::vector<Input> inputs = expand_inputs(paths, walk_options(args));
+    if (std::count_if(inputs.begin(), inputs.end(), [](const Input& i) { return i.is_stdin(); }) > 1)
+        throw UsageError("stdin (-) can be given only once");
+    const std::string output = args.str("output");
+    struct stat st {};  // an existing -o target is refused before any work, as in a batch
+    if (!output.empty() && output != "-" && !args.has("force") && ::stat(output.c_str(), &st) == 0 && S_ISREG(st.st_mode))
+        throw Error(output, "file exists (use -f to replace it)");
+    Sink sink;
+    combined(args, inputs, sink);
+    if (args.has("dry-run")) return 0;
+    SecretBytes all;
+    Sensitivity s = Sensitivity::public_data;
+    for (const auto& item : sink.items()) {
+        append(all, ByteView(item.data));
+        if (item.sensitivity == Sensitivity::private_key) s = item.sensitivity;
+    }
+    if (output.empty() || output == "-") write_stdout(ByteView(all), s);
+    else write_file_atomic(output, ByteView(all), s, args.has("force"));
+    return 0;
+}
+
 // Several private keys in one file or stream are not a key file any reader takes (a .ppk
 // or OpenSSH file holds one key); a private key or DER on a terminal helps nobody. Both
 // are refused before any input is read, passphrase asked or KDF run.
@@ -308,12 +350,7 @@ void Tool::check_destination(const Args& args, size_t inputs) const {
 int Tool::run_batch(const Args& args, const Body& body) {
     std::vector<std::string> paths = args.has("input") ? args.get<std::vector<std::string>>("input") : std::vector<std::string>{};
     if (paths.empty()) paths.push_back("-");
-    WalkOptions walk;
-    walk.recursive = args.has("recursive");
-    walk.hidden = args.has("hidden");
-    walk.follow = args.has("follow-symlinks");
-    if (args.has("exclude")) walk.exclude = args.get<std::vector<std::string>>("exclude");
-    std::vector<Input> inputs = expand_inputs(paths, walk);
+    std::vector<Input> inputs = expand_inputs(paths, walk_options(args));
     if (std::count_if(inputs.begin(), inputs.end(), [](const Input& i) { return i.is_stdin(); }) > 1)
         throw UsageError("stdin (-) can be given only once");
     check_destination(args, inputs.size());

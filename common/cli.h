@@ -167,12 +167,20 @@ public:
 
     int run(int argc, char** argv, const Body& body);
 
+    // For tools that combine their inputs into one output (key2pfx: a key, its certificate
+    // and the chain from several files): without -d, `combined` runs once over every input,
+    // in command-line order, and its output goes to stdout or -o; with -d, each input is
+    // converted alone by `body`. An Error about one input names it as its subject.
+    using CombinedBody = std::function<void(const Args&, std::vector<Input>&, Sink&)>;
+    int run(int argc, char** argv, const Body& body, const CombinedBody& combined);
+
     const std::string& name() const { return name_; }
 
 private:
     void print_help(std::ostream& os) const;
     po::variables_map parse(int argc, char** argv);
     int run_batch(const Args& args, const Body& body);
+    int run_combined(const Args& args, const CombinedBody& combined);
     void check_destination(const Args& args, size_t inputs) const;
 
     std::string name_, summary_;
@@ -188,6 +196,7 @@ private:
     std::function<bool(const Args&)> private_output_, binary_output_;
     std::mutex passphrases_mutex_;  // bodies of a batch ask for sources from several threads
     std::vector<std::pair<std::string, std::unique_ptr<Passphrase>>> passphrases_;
+    CombinedBody combined_;
     std::vector<std::pair<std::string, std::unique_ptr<PassphraseRing>>> rings_;
 };
 

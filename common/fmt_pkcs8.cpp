@@ -4,12 +4,15 @@
 // maths (key construction, PBES2, AES). The RSA and EC keys inside are PKCS#1 and SEC1
 // structures, read and written by fmt_traditional.cpp. The reader accepts PKCS#8 version 1
 // (its public key is only cross-checked); the writer produces OpenSSL's bytes (no
-// attributes). PBES1 (openssl -v1) is not supported: it is obsolete, and the error says so.
+// attributes). Keys encrypted with the PKCS#12 PBEs (openssl pkcs8 -v1
+// PBE-SHA1-3DES) are decrypted by fmt_pkcs12. PKCS#5 v1.5 PBES1 is not supported: it is
+// obsolete, and the error says so.
 #include "fmt_pkcs8.h"
 
 #include "fmt_traditional.h"
 #include "der.h"
 #include "error.h"
+#include "fmt_pkcs12.h"
 #include "kdf_limits.h"
 #include "pem.h"
 
@@ -153,20 +156,28 @@ PrivateKey pkcs8::read_encrypted(ByteView der, PassphraseSource& pass, const Kdf
     const der::Element params = alg.any("parameters");
     const ByteView encrypted = r.octet_string("encryptedData");
     r.expect_end("EncryptedPrivateKeyInfo");
+    if (pkcs12::is_pbe(oid))  // openssl pkcs8 -v1 PBE-SHA1-3DES, certtool 3des-pkcs12
+        return read(ByteView(pkcs12::decrypt_pbe(oid, params.whole, encrypted, ByteView(pass.get("the PKCS#8 key")), limits)));
     if (oid != oid_pbes2)
         throw Error("unsupported PKCS#8 encryption " + oid +
-                    " (only PBES2; re-encrypt with: openssl pkcs8 -topk8 -v2 aes-256-cbc)");
-    const uint64_t memory = check_pbes2_cost(params.whole, limits);
+                    " (only PBES2 and PKCS#12 PBEs; re-encrypt with: openssl pkcs8 -topk8 -v2 aes-256-cbc)");
+    check_pbes2_cost(params.whole, limits);  // before asking for a passphrase
     if (encrypted.empty() || encrypted.size() % 8 != 0)
         throw Error("encrypted PKCS#8 key: encryptedData is not a whole number of cipher blocks");
-    const SecretBytes passphrase = pass.get("the PKCS#8 key");
+    return read(ByteView(pbes2_decrypt(params.whole, encrypted, pass.get("the PKCS#8 key"), limits)));
+}
+
+SecretBytes pkcs8::pbes2_decrypt(ByteView params, ByteView encrypted, const SecretBytes& passphrase, const KdfLimits& limits) {
+    const uint64_t memory = check_pbes2_cost(params, limits);
+    if (encrypted.empty() || encrypted.size() % 8 != 0)
+        throw Error("encrypted PKCS#8 key: encryptedData is not a whole number of cipher blocks");
     SecretBytes plain;
     const auto lease = limits.memory->reserve(memory);
     // The parameters are checked above, so Botan's Decoding_Error here is the CBC padding:
     // a wrong passphrase. Any other failure is reported as what it is, never as that.
     try {
         plain = with_passphrase_string(passphrase, [&](const std::string& p) {
-            return Botan::pbes2_decrypt(encrypted.to_secret(), p, params.whole.to_bytes());
+            return Botan::pbes2_decrypt(encrypted.to_secret(), p, params.to_bytes());
         });
     } catch (const Botan::Decoding_Error&) {
         throw Error("wrong passphrase");
@@ -174,11 +185,11 @@ PrivateKey pkcs8::read_encrypted(ByteView der, PassphraseSource& pass, const Kdf
         throw Error("encrypted PKCS#8 key: cannot decrypt (unsupported or invalid PBES2 parameters)");
     }
     try {
-        der::check_single_element(ByteView(plain), "decrypted key");
+        der::check_single_element(ByteView(plain), "decrypted data");
     } catch (const Error&) {
         throw Error("wrong passphrase");
     }
-    return read(ByteView(plain));
+    return plain;
 }
 
 SecretBytes pkcs8::write(const PrivateKey& key) {

@@ -3,6 +3,7 @@
 #include "error.h"
 #include "fmt_openssh.h"
 #include "fmt_pkcs8.h"
+#include "fmt_pkcs12.h"
 #include "fmt_ppk.h"
 #include "fmt_traditional.h"
 #include "pem.h"
@@ -64,6 +65,10 @@ const std::vector<KeyFormat> formats = {
                            opt.limits);
      },
      false, false, true},
+    // PKCS#12 holds a key and its certificates; key2pfx writes it (with the certificates).
+    {"pkcs12", {"pfx", "p12"}, {}, pkcs12::sniff, nullptr,
+     [](ByteView input, ReadContext& ctx) { return pkcs12::read_private_key(input, ctx.pass, ctx.limits); },
+     nullptr, false, false, false},
 };
 
 }  // namespace

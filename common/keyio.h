@@ -8,7 +8,7 @@
 
 namespace keypipe {
 
-// The first private key in `input`: a whole-file format whose sniff matches (PPK), else
+// The first private key in `input`: a whole-file format whose sniff matches (PPK, PKCS#12), else
 // the first PEM block or DER object that a format's labels name (PRIVATE KEY, ENCRYPTED
 // PRIVATE KEY, RSA/EC PRIVATE KEY incl. legacy Proc-Type encryption, OPENSSH PRIVATE KEY),
 // in any block order. `pass` is asked only for encrypted input; KDF costs are checked

@@ -2,6 +2,7 @@
 
 #include "der.h"
 #include "error.h"
+#include "fmt_pkcs12.h"
 #include "fmt_traditional.h"
 #include "text.h"
 
@@ -76,6 +77,15 @@ std::vector<Object> read_objects(ByteView input) {
     // Windows editors put a byte-order mark first (UTF-8, or UTF-16 from PowerShell 5).
     if (const std::optional<SecretBytes> decoded = text::decode_bom(input)) return read_objects_without_bom(ByteView(*decoded));
     return read_objects_without_bom(input);
+}
+
+std::vector<Object> read_objects(ByteView input, PassphraseSource& pass, const KdfLimits& limits) {
+    if (!pkcs12::sniff(input)) return read_objects(input);
+    std::vector<Object> out;
+    for (auto& e : pkcs12::read(input, pass, limits))
+        out.push_back(Object{e.kind == pkcs12::Entry::Kind::certificate ? "CERTIFICATE" : "PRIVATE KEY", std::move(e.der), {}, false, 0});
+    if (out.empty()) throw Error("the PKCS#12 file holds no certificate or private key");
+    return out;
 }
 
 }  // namespace keypipe

@@ -5,6 +5,8 @@
 #pragma once
 
 #include "bytes.h"
+#include "kdf_limits.h"
+#include "passphrase.h"
 #include "pem.h"
 
 #include <string>
@@ -22,6 +24,10 @@ struct Object {
 
 // Throws Error: "empty input", "not PEM or DER", or a PEM/DER structure error.
 std::vector<Object> read_objects(ByteView input);
+// The same, and a PKCS#12 file (DER or base64) becomes its certificates and private keys
+// (CERTIFICATE and PRIVATE KEY objects, in bag order), read with `pass` and its costs
+// capped by `limits` (pkcs12::read).
+std::vector<Object> read_objects(ByteView input, PassphraseSource& pass, const KdfLimits& limits);
 
 // Why an object has no DER form, for der2pem and pem2der ("" when it has one): an
 // OpenSSH private key, or a legacy encrypted PEM key (Proc-Type: 4,ENCRYPTED). The tools

@@ -4,6 +4,7 @@
 #include "der.h"
 #include "describe.h"
 #include "error.h"
+#include "kdf_limits.h"
 #include "objects.h"
 
 using namespace keypipe;
@@ -14,20 +15,25 @@ int main(int argc, char** argv) {
                          "(--label \"TRUSTED CERTIFICATE\" gives its whole payload, trust data included).");
     tool.options()
         ("label", po::value<std::string>()->value_name("LABEL"), "take the first block with this label (e.g. \"PRIVATE KEY\")")
-        ("all", "write every block (with -d, one file per block)");
+        ("all", "write every block (with -d, one file per block; a .pfx: each certificate and the key)")
+        ("passin", po::value<std::string>()->value_name("SRC"), "password of a PKCS#12 (.pfx) input: pass:, env:, file:, fd: or prompt")
+        ("allow-costly-kdf", "accept input KDF costs up to 16 times the normal limits");
     tool.examples({"pem2der myCert.pem -o myCert.cer          # openssl x509 -outform der -in myCert.pem -out myCert.cer",
                    "pem2der --label 'PRIVATE KEY' key.pem -o key.der",
                    "pem2der --all bundle.pem -d certs/",
-                   "genkeycert --keyout vm.key | pem2der > vm.cer"});
+                   "genkeycert --keyout vm.key | pem2der > vm.cer",
+                   "pem2der --passin env:PFXPASS site.pfx -o site.cer   # the key's certificate of a PKCS#12 file"});
     tool.output_names({"STEM.cer for a certificate, STEM.der for any other block;",
                        "with --all and several blocks: STEM-1.cer, STEM-2.der, ... in block order"});
     tool.numbered_outputs_with("all");
     tool.classify(why_not_pem_or_der);
     tool.binary_output_when([](const Args&) { return true; });
     tool.private_output_when([](const Args& a) { return a.has("label") && is_private_label(a.str("label")); });
-    return tool.run(argc, argv, [](const Args& args, Input& in, Sink& out) {
+    KdfLimits limits;
+    tool.validate([&limits](const Args& a) { limits = kdf_limits_from(a); });
+    return tool.run(argc, argv, [&tool, &limits](const Args& args, Input& in, Sink& out) {
         auto is_certificate = [](const Object& o) { return o.label == "CERTIFICATE" || o.label == "TRUSTED CERTIFICATE"; };
-        std::vector<Object> objects = read_objects(in.bytes());
+        std::vector<Object> objects = read_objects(in.bytes(), tool.passphrase(args, "passin"), limits);
         std::vector<const Object*> chosen;
         for (const auto& o : objects) {
             if (args.has("all") || (args.has("label") ? o.label == args.str("label") : is_certificate(o))) {

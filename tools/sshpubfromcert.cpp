@@ -6,8 +6,10 @@
 #include "classify.h"
 #include "cli.h"
 #include "error.h"
+#include "fmt_pkcs12.h"
 #include "fmt_sshpub.h"
 #include "inspect.h"
+#include "objects.h"
 #include "pem.h"
 #include "ssh.h"
 
@@ -26,6 +28,7 @@ bool has_public_key(const inspect::Item& item) {
 
 // For batches: why an input gives no line (it is skipped, not failed), or nullopt.
 std::optional<std::string> why_no_public_key(ByteView input) {
+    if (pkcs12::sniff(input)) return std::nullopt;  // its certificates, once decrypted
     try {
         const std::vector<inspect::Item> items = inspect::describe(input);
         for (const auto& item : items)
@@ -34,6 +37,18 @@ std::optional<std::string> why_no_public_key(ByteView input) {
     } catch (const Error&) {
         return why_not_pem_or_der(input);  // damaged PEM or DER fails with its error
     }
+}
+
+// What the input holds; a PKCS#12 file's certificates, decrypted with --passin (its keys are
+// described as the private keys they are, so they are skipped like any other).
+std::vector<inspect::Item> describe(ByteView input, const Args& args, Tool& tool, const KdfLimits& limits) {
+    if (!pkcs12::sniff(input)) return inspect::describe(input);
+    std::vector<inspect::Item> items;
+    for (const Object& o : read_objects(input, tool.passphrase(args, "passin"), limits)) {
+        std::vector<inspect::Item> part = inspect::describe(ByteView(o.body));
+        std::move(part.begin(), part.end(), std::back_inserter(items));
+    }
+    return items;
 }
 
 // The public key as ssh-keygen -e -m PKCS8|PEM writes it: SPKI "PUBLIC KEY", or for RSA
@@ -65,7 +80,9 @@ int main(int argc, char** argv) {
          "or pem (RSA PUBLIC KEY PEM for RSA): the forms of ssh-keygen -e -m RFC4716|PKCS8|PEM")
         ("fingerprint", "print the key's fingerprint line, as ssh-keygen -l does")
         ("hash", po::value<std::string>()->value_name("sha256|md5")->default_value("sha256"), "fingerprint hash")
-        ("thumbprint", "print each certificate's thumbprint (uppercase hex SHA-1 of the DER, as Azure shows it)");
+        ("thumbprint", "print each certificate's thumbprint (uppercase hex SHA-1 of the DER, as Azure shows it)")
+        ("passin", po::value<std::string>()->value_name("SRC"), "password of a PKCS#12 (.pfx) input: pass:, env:, file:, fd: or prompt")
+        ("allow-costly-kdf", "accept input KDF costs up to 16 times the normal limits");
     tool.examples({"sshpubfromcert myCert.cer >> ~/.ssh/authorized_keys",
                    "sshpubfromcert --fingerprint myCert.pem       # ssh-keygen -l -f <(sshpubfromcert myCert.pem)",
                    "sshpubfromcert --fingerprint ~/.ssh/known_hosts",
@@ -73,10 +90,12 @@ int main(int argc, char** argv) {
                    "sshpubfromcert --format rfc4716 key.ppk       # for an SSH server that wants RFC 4716",
                    "sshpubfromcert --thumbprint myCert.cer        # openssl x509 -noout -fingerprint -sha1, without colons",
                    "genkeycert --type ed25519 | sshpubfromcert",
-                   "sshpubfromcert -d pub/ certs/*.pem            # one .pub per certificate file"});
+                   "sshpubfromcert -d pub/ certs/*.pem            # one .pub per certificate file",
+                   "sshpubfromcert --passin env:PFXPASS vm.pfx    # the certificates of a PKCS#12 file"});
     tool.output_names({"STEM.pub (every line of the input's certificates)"});
     tool.classify(why_no_public_key);
-    tool.validate([](const Args& a) {
+    KdfLimits limits;
+    tool.validate([&limits](const Args& a) {
         const std::string hash = a.str("hash"), format = a.str("format");
         if (hash != "sha256" && hash != "md5") throw UsageError("--hash takes sha256 or md5");
         if (format != "openssh" && format != "rfc4716" && format != "pkcs8" && format != "pem")
@@ -85,12 +104,13 @@ int main(int argc, char** argv) {
         if (a.has("format") && (a.has("fingerprint") || a.has("thumbprint")))
             throw UsageError("--format cannot be combined with --fingerprint or --thumbprint");
         check_comment_option(a);
+        limits = kdf_limits_from(a);
     });
-    return tool.run(argc, argv, [](const Args& args, Input& in, Sink& out) {
+    return tool.run(argc, argv, [&tool, &limits](const Args& args, Input& in, Sink& out) {
         const std::string format = args.str("format");
         std::string text;
         bool only_private = true;
-        for (const inspect::Item& item : inspect::describe(in.bytes())) {
+        for (const inspect::Item& item : describe(in.bytes(), args, tool, limits)) {
             const bool certificate = item.certificate.has_value();
             const bool wanted = has_public_key(item);
             only_private = only_private && item.kind == "private key";

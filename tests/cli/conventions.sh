@@ -4,7 +4,7 @@
 set -euo pipefail
 # shellcheck source=tests/testlib.sh
 source "$(dirname "$0")/../testlib.sh"
-for tool in genkeycert pem2der der2pem sshpubfromcert key2ppk ppk2key keyinfo; do
+for tool in genkeycert pem2der der2pem sshpubfromcert key2ppk ppk2key keyinfo key2pfx; do
     [[ -x $bin/$tool ]] || { check "$tool is built" false; continue; }
     help=$("$bin/$tool" --help)
     check "$tool --help" 'grep -q "^Usage: $tool " <<<"$help" && grep -q "^Examples:" <<<"$help" && grep -q "^Exit status:" <<<"$help"'

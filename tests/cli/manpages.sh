@@ -6,7 +6,7 @@ set -euo pipefail
 # shellcheck source=tests/testlib.sh
 source "$(dirname "$0")/../testlib.sh"
 build=$(cd "$bin/.." && pwd)
-tools=(genkeycert pem2der der2pem sshpubfromcert key2ppk ppk2key keyinfo)
+tools=(genkeycert pem2der der2pem sshpubfromcert key2ppk ppk2key keyinfo key2pfx)
 for tool in "${tools[@]}"; do
     check "$tool is built" '[[ -x $bin/$tool ]]'
     [[ -x $bin/$tool ]] || continue

@@ -113,7 +113,7 @@ put('ssh-public-line-as-cert.pub', ed_key.public_key().public_bytes(ser.Encoding
 put('rfc4716-public.pub', '---- BEGIN SSH2 PUBLIC KEY ----\nAAAAC3NzaC1lZDI1NTE5AAAAIAOhB7/zzhC+HXDdGOdLwJln5NYwm6UNXx3chmQSVTG4\n---- END SSH2 PUBLIC KEY ----\n', KEYS, 'OpenSSH public key, not a private key')
 open('/tmp/hostile-key.pem', 'wb').write(rsa_key.private_bytes(ser.Encoding.PEM, ser.PrivateFormat.PKCS8, ser.NoEncryption()))
 put('csr-as-key.pem', openssl('req', '-new', '-key', '/tmp/hostile-key.pem', '-subj', '/CN=csr'), KEYS + ' sshpubfromcert', 'certificate request|no certificate or public key')
-put('pkcs12.p12', openssl('pkcs12', '-export', '-inkey', '/tmp/hostile-key.pem', '-passout', 'pass:' + PW.decode(), stdin=good_cert), 'der2pem ' + KEYS, 'PKCS#12')
+good_p12 = openssl('pkcs12', '-export', '-inkey', '/tmp/hostile-key.pem', '-passout', 'pass:' + PW.decode(), stdin=good_cert)
 os.remove('/tmp/hostile-key.pem')
 
 # ---------------------------------------------------------------- PKCS#8, PKCS#1, SEC1
@@ -158,7 +158,7 @@ scrypt = seq(oid('1.3.6.1.4.1.11591.4.11'), seq(octets(b'saltsalt'), integer(2**
 put('p8enc-scrypt-work-2e27.pem', pem('ENCRYPTED PRIVATE KEY', pbes2(scrypt, '2.16.840.1.101.3.4.1.42', b'\x00' * 16, b'\x00' * 64)), KEYS, r'exceed the limit of 16777216 for work = N\*r\*p')
 put('p8enc-unknown-cipher.pem', pem('ENCRYPTED PRIVATE KEY', pbes2(pbkdf2(2048), '1.2.392.200011.61.1.1.1.2', b'\x00' * 16, b'\x00' * 64)), KEYS, 'unsupported PBES2 cipher')
 pem_ed = ed_key.private_bytes(ser.Encoding.PEM, ser.PrivateFormat.PKCS8, ser.NoEncryption())
-put('p8enc-pbes1-3des.pem', openssl('pkcs8', '-topk8', '-v1', 'PBE-SHA1-3DES', '-passout', 'pass:' + PW.decode(), stdin=pem_ed), KEYS, 'only PBES2')
+put('p8enc-pbes1-md5-des.pem', pem('ENCRYPTED PRIVATE KEY', seq(seq(oid('1.2.840.113549.1.5.3'), seq(octets(b'\x00' * 8), integer(2048))), octets(b'\x00' * 64))), KEYS, 'unsupported PKCS#8 encryption 1.2.840.113549.1.5.3')
 put('p8enc-wrong-passphrase.pem', openssl('pkcs8', '-topk8', '-passout', 'pass:not-the-passphrase', stdin=pem_ed), KEYS, 'wrong passphrase')
 enc = openssl('pkcs8', '-topk8', '-passout', 'pass:' + PW.decode(), '-outform', 'der', stdin=pem_ed)
 def first_child(der):  # the first element inside a SEQUENCE (definite lengths)
@@ -266,6 +266,56 @@ put('ppk-bad-salt-hex.ppk', ppk(enc='aes256-cbc', priv=enc_priv, kdf_lines=argon
 put('ppk-dss.ppk', ppk(alg='ssh-dss', pub=sshstr(b'ssh-dss') + mpint(7) * 4), KEYS, 'unsupported key type: DSA')
 put('ppk-truncated.ppk', ppk()[:150], KEYS, 'missing|bad base64')
 put('ppk-seed-31-bytes.ppk', ppk(priv=sshstr(ed_seed[:31])), KEYS, 'seed is not 32 bytes')
+
+# ---------------------------------------------------------------- PKCS#12
+P12 = 'key2pfx key2ppk ppk2key der2pem pem2der sshpubfromcert'
+def p12_kdf(hash_name, ident, bmp, salt, iterations, n):  # RFC 7292 Appendix B.2
+    h = lambda b: hashlib.new(hash_name, b).digest()
+    u, v = hashlib.new(hash_name).digest_size, hashlib.new(hash_name).block_size
+    fill = lambda x: (x * (v * ((len(x) + v - 1) // v) // len(x) + 1))[:v * ((len(x) + v - 1) // v)] if x else b''
+    I, out = bytearray(fill(salt) + fill(bmp)), b''
+    while len(out) < n:
+        A = bytes([ident]) * v + bytes(I)
+        for _ in range(iterations): A = h(A)
+        out += A
+        B = int.from_bytes((A * (v // u + 1))[:v], 'big')
+        for j in range(0, len(I), v):
+            I[j:j + v] = ((int.from_bytes(I[j:j + v], 'big') + B + 1) % (1 << (8 * v))).to_bytes(v, 'big')
+    return out[:n]
+def ctx0(x): return tlv(0xa0, x)
+def data_info(safe_contents): return seq(oid('1.2.840.113549.1.7.1'), ctx0(octets(safe_contents)))
+def pfx(auth_safe, mac_iterations=1, version=3, mac_oid='1.3.14.3.2.26'):
+    bmp = PW.decode().encode('utf-16-be') + b'\x00\x00'
+    salt = b'\x01' * 8
+    tag = hmac.new(p12_kdf('sha1', 3, bmp, salt, 1, 20), auth_safe, 'sha1').digest()
+    return seq(integer(version), data_info(auth_safe), seq(seq(seq(oid(mac_oid), b'\x05\x00'), octets(tag)), octets(salt), integer(mac_iterations)))
+def encrypted_info(alg): return seq(oid('1.2.840.113549.1.7.6'), ctx0(seq(integer(0), seq(oid('1.2.840.113549.1.7.1'), alg, tlv(0x80, b'\x00' * 16)))))
+def pbe(oid_suffix, iterations): return seq(oid('1.2.840.113549.1.12.1.' + oid_suffix), seq(octets(b'\x00' * 8), integer(iterations)))
+secret_bag = seq(oid('1.2.840.113549.1.12.10.1.5'), ctx0(seq(oid('1.2.3.4'), ctx0(octets(b'x')))))
+def nested(depth):
+    inner = seq()
+    for _ in range(depth): inner = seq(seq(oid('1.2.840.113549.1.12.10.1.6'), ctx0(inner)))
+    return inner
+p12_mac_at = good_p12.rfind(bytes.fromhex('0420'))  # the MAC's 32-byte OCTET STRING
+put('p12-wrong-mac.p12', good_p12[:p12_mac_at + 2] + bytes([good_p12[p12_mac_at + 2] ^ 1]) + good_p12[p12_mac_at + 3:], P12, 'wrong passphrase')
+put('p12-truncated.p12', good_p12[:len(good_p12) * 2 // 3], P12, 'bytes needed')
+cert_bag_without_value = seq(oid('1.2.840.113549.1.12.10.1.3'), ctx0(seq(oid('1.2.840.113549.1.9.22.1'))))
+put('p12-truncated-bag.p12', pfx(seq(data_info(seq(cert_bag_without_value)))), P12, 'certValue')
+put('p12-version-2.p12', pfx(seq(), version=2), P12, 'unrecognised structure')  # not sniffed as PKCS#12
+put('p12-mac-2e31-iterations.p12', pfx(seq(), mac_iterations=2**31), P12, 'MAC iteration count 2147483648 exceeds the limit')
+put('p12-pbmac1.p12', pfx(seq(), mac_oid='1.2.840.113549.1.5.14'), P12, 'PBMAC1')
+put('p12-3des-2e31-iterations.p12', pfx(seq(encrypted_info(pbe('3', 2**31)))), P12, 'iteration count 2147483648 exceeds the limit')
+put('p12-pbkdf2-2e31-iterations.p12', pfx(seq(encrypted_info(seq(oid('1.2.840.113549.1.5.13'), seq(pbkdf2(2**31 - 1), seq(oid('2.16.840.1.101.3.4.1.42'), octets(b'\x00' * 16))))))), P12, 'iteration count 2147483647 exceeds the limit')
+put('p12-rc4.p12', pfx(seq(encrypted_info(pbe('1', 2048)))), P12, 'pbeWithSHAAnd128BitRC4')
+put('p12-nested-100.p12', pfx(seq(data_info(nested(100)))), P12, 'nested deeper than')
+put('p12-nested-9.p12', pfx(seq(data_info(nested(9)))), P12, 'nested deeper than 8')
+put('p12-2000-bags.p12', pfx(seq(data_info(seq(*[secret_bag] * 2000)))), P12, 'more than 1024 bags')
+put('p12-enveloped.p12', pfx(seq(seq(oid('1.2.840.113549.1.7.3'), ctx0(seq())))), P12, 'envelopedData')
+put('p12-empty.p12', pfx(seq()), P12, 'holds no certificate or private key|holds no private key|no private key found|no certificate')
+open('/tmp/hostile-p12-key.pem', 'wb').write(rsa_key.private_bytes(ser.Encoding.PEM, ser.PrivateFormat.PKCS8, ser.NoEncryption()))
+put('p12-key-no-certificate.p12', openssl('pkcs12', '-export', '-nocerts', '-inkey', '/tmp/hostile-p12-key.pem', '-passout', 'pass:' + PW.decode()), 'key2pfx sshpubfromcert', 'no certificate')
+os.remove('/tmp/hostile-p12-key.pem')
+put('p12-certificate-no-key.p12', openssl('pkcs12', '-export', '-nokeys', '-passout', 'pass:' + PW.decode(), stdin=good_cert), 'key2pfx key2ppk ppk2key', 'no private key')
 
 with open(os.path.join(HERE, 'expectations.tsv'), 'w') as f:
     f.write('# file\ttools that take this kind of input\tregex (case-insensitive) for the one stderr line\n')

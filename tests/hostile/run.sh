@@ -21,7 +21,9 @@ run_one() {  # run_one TOOL FILE MODE(file|stdin) REGEX
     local tool=$1 file=$2 mode=$3 regex=$4 out=$work/out rc
     rm -rf "$out" && mkdir "$out"
     local args=()
-    [[ $tool == key2ppk || $tool == ppk2key ]] && args+=(--passin "file:$here/passphrase.txt")
+    # every reader gets the passphrase (unneeded, it is ignored), so the files behind it are tested
+    args+=(--passin "file:$here/passphrase.txt")
+    [[ $tool == key2pfx ]] && args+=(--passout "file:$here/passphrase.txt")
     set +e
     if [[ $mode == file ]]; then
         (((limit_memory)) && ulimit -v 4194304; exec timeout 20 "$bin/$tool" "${args[@]}" -o "$out/result" "$file") \

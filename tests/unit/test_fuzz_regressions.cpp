@@ -4,6 +4,7 @@
 #include "der.h"
 #include "error.h"
 #include "fmt_openssh.h"
+#include "fmt_pkcs12.h"
 #include "fmt_pkcs8.h"
 #include "fmt_traditional.h"
 #include "fmt_ppk.h"
@@ -55,6 +56,7 @@ BOOST_AUTO_TEST_CASE(every_regression_input_is_a_clean_error_or_a_value) {
         clean(name, "spki", [&] { cert::public_key_from_spki(data); });
         clean(name, "openssh", [&] { openssh::read_binary(data, pass); });
         clean(name, "ppk", [&] { ppk::read(data, pass); });
+        clean(name, "pkcs12", [&] { pkcs12::read(data, pass); });
         clean(name, "any key", [&] { read_private_key(data, pass); });
         ++files;
     }
