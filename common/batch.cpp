@@ -247,7 +247,16 @@ void Batch::place(Input& in, Sink& sink, Result& r, std::vector<std::unique_ptr<
     for (size_t k = 0; k < r.outputs.size(); ++k) {
         const OutputItem& item = sink.items()[k];
         prepare_dir(parent_dir(r.outputs[k]), item.sensitivity);
-        files.push_back(std::make_unique<StagedFile>(r.outputs[k], ByteView(item.data), item.sensitivity, options_.force));
+        try {
+            files.push_back(std::make_unique<StagedFile>(r.outputs[k], ByteView(item.data), item.sensitivity, options_.force));
+        } catch (const Error&) {
+            // Another run wrote it since the look above: as if it had been there (see commit()).
+            if (options_.force || !exists(r.outputs[k])) throw;
+            files.clear();
+            r.status = Status::skipped;
+            r.skip = "exists";
+            return;
+        }
     }
 }
 
