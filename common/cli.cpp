@@ -1,6 +1,7 @@
 #include "cli.h"
 
 #include "error.h"
+#include "platform.h"
 #include "ssh.h"
 
 #include <nlohmann/json.hpp>
@@ -118,16 +119,16 @@ std::vector<Input> expand_inputs(const std::vector<std::string>& paths, const Ar
     const bool recursive = args.has("recursive"), hidden = args.has("hidden"), follow = args.has("follow-symlinks");
     for (const auto& path : paths) {
         std::error_code ec;
-        if (path != "-" && recursive && fs::is_directory(path, ec)) {
+        if (path != "-" && recursive && fs::is_directory(platform::fs_path(path), ec)) {
             std::vector<std::string> found;
             auto options = follow ? fs::directory_options::follow_directory_symlink : fs::directory_options::none;
-            for (fs::recursive_directory_iterator it(path, options, ec), end; !ec && it != end; it.increment(ec)) {
+            for (fs::recursive_directory_iterator it(platform::fs_path(path), options, ec), end; !ec && it != end; it.increment(ec)) {
                 if (!hidden && is_hidden(it->path())) {
                     if (it->is_directory(ec)) it.disable_recursion_pending();
                     continue;
                 }
                 if (!follow && it->is_symlink(ec)) continue;
-                if (it->is_regular_file(ec)) found.push_back(it->path().string());
+                if (it->is_regular_file(ec)) found.push_back(platform::utf8(it->path()));
                 if (found.size() > max_inputs) throw Error(path, "more than " + std::to_string(max_inputs) + " files");
             }
             if (ec) throw Error(path, "cannot walk the folder: " + ec.message());
@@ -146,9 +147,9 @@ std::string join_path(const std::string& a, const std::string& b) {
     return a.back() == '/' ? a + b : a + "/" + b;
 }
 
-bool exists(const std::string& path) {
-    struct stat st {};
-    return ::lstat(path.c_str(), &st) == 0;
+bool exists(const std::string& path) {  // a dangling symlink exists too
+    std::error_code ec;
+    return fs::exists(fs::symlink_status(platform::fs_path(path), ec));
 }
 
 enum class Status { converted, skipped, failed };
@@ -227,7 +228,7 @@ std::string json_line(const Input& in, const Result& r, bool dry_run) {
 
 std::string Input::stem() const {
     if (is_stdin()) return "stdin";
-    std::string base = fs::path(path_).filename().string();
+    std::string base = platform::utf8(platform::fs_path(path_).filename());
     const size_t dot = base.find_last_of('.');
     if (dot != std::string::npos && dot != 0) base.erase(dot);
     return base;
@@ -235,8 +236,8 @@ std::string Input::stem() const {
 
 std::string Input::relative_dir() const {
     if (root_.empty()) return "";
-    const fs::path rel = fs::path(path_).lexically_relative(root_).parent_path();
-    return rel.empty() || rel == "." ? "" : rel.string();
+    const fs::path rel = platform::fs_path(path_).lexically_relative(platform::fs_path(root_)).parent_path();
+    return rel.empty() || rel == "." ? "" : platform::utf8(rel);
 }
 
 ByteView Input::bytes() {
@@ -244,7 +245,7 @@ ByteView Input::bytes() {
         if (is_stdin()) {
             data_ = read_fd_bounded(STDIN_FILENO);
         } else {
-            const int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
+            const int fd = platform::open_read(path_);
             if (fd < 0) throw Error(std::string("cannot open: ") + std::strerror(errno));
             try {
                 data_ = read_fd_bounded(fd);
@@ -296,7 +297,8 @@ int Tool::run(int argc, char** argv, const Body& body) {
     // 32 KiB pool still keeps passphrases and key material of ordinary keys out of swap
     // (larger buffers fall back to the heap and are still wiped on release). The user's
     // own BOTAN_MLOCK_POOL_SIZE wins.
-    ::setenv("BOTAN_MLOCK_POOL_SIZE", "32", 0);
+    platform::set_default_env("BOTAN_MLOCK_POOL_SIZE", "32");
+    platform::start(argc, argv);
     try {
         po::options_description common("Common options", help_width, help_width / 2);
         if (takes_inputs_) {
@@ -517,7 +519,7 @@ int Tool::run_batch(const Args& args, const Body& body) {
                         r.status = Status::skipped;
                     } else if (!dry_run) {
                         for (const auto& [path, item] : targets) {
-                            std::string parent = fs::path(path).parent_path().string();
+                            std::string parent = platform::utf8(platform::fs_path(path).parent_path());
                             if (parent.empty()) parent = ".";
                             prepare_dir(parent, item->sensitivity);
                             files.push_back(std::make_unique<StagedFile>(path, ByteView(item->data), item->sensitivity, force));
@@ -592,7 +594,7 @@ int Tool::run_batch(const Args& args, const Body& body) {
         for (unsigned t = 0; t < jobs; ++t) workers.emplace_back(work);
     }
 
-    Progress progress(n, n > 8 && ::isatty(STDERR_FILENO) && !json);
+    Progress progress(n, n > 8 && platform::is_terminal(STDERR_FILENO) && !json);
     size_t converted = 0, skipped = 0, failed = 0, done = 0;
     std::vector<OutputItem> collected;
     std::optional<std::string> stdout_error;

@@ -1,6 +1,7 @@
 #include "passphrase.h"
 
 #include "error.h"
+#include "platform.h"
 
 #include <botan/mem_ops.h>
 
@@ -8,9 +9,13 @@
 #include <climits>
 #include <cstdlib>
 #include <cstring>
+#include <unistd.h>
+#ifdef _WIN32
+#include "console_win.h"  // Tty: the console, echo off while a passphrase is typed
+#else
 #include <fcntl.h>
 #include <termios.h>
-#include <unistd.h>
+#endif
 
 namespace keypipe {
 namespace {
@@ -32,6 +37,7 @@ SecretBytes read_first_line(int fd, const std::string& name) {
     return line;
 }
 
+#ifndef _WIN32
 class EchoOff {
 public:
     explicit EchoOff(int fd) : fd_(fd) {
@@ -76,6 +82,7 @@ public:
 private:
     int fd_;
 };
+#endif
 
 [[noreturn]] void no_terminal(const std::string& what, const std::string& option) {
     throw Error(what + " needs a passphrase and there is no terminal to ask on (use " + option +
@@ -105,7 +112,7 @@ SecretBytes Passphrase::read_spec() {
         return SecretBytes(v, v + std::strlen(v));
     }
     if (kind == "file") {
-        const int fd = ::open(value.c_str(), O_RDONLY | O_CLOEXEC);
+        const int fd = platform::open_read(value);
         if (fd < 0) throw Error(option_ + " file:" + value + ": " + std::strerror(errno));
         try {
             SecretBytes line = read_first_line(fd, "file:" + value);

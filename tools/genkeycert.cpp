@@ -6,6 +6,7 @@
 #include "fmt_openssh.h"
 #include "fmt_pkcs8.h"
 #include "pem.h"
+#include "platform.h"
 
 #include <botan/ecdsa.h>
 #include <botan/ed25519.h>
@@ -24,12 +25,6 @@
 using namespace keypipe;
 
 namespace {
-
-std::string host_name() {
-    char name[256] = {};
-    if (::gethostname(name, sizeof name - 1) != 0 || !name[0]) return "localhost";
-    return name;
-}
 
 PrivateKey generate(const std::string& type, size_t bits, Botan::RandomNumberGenerator& rng) {
     std::unique_ptr<Botan::Private_Key> key;
@@ -87,27 +82,33 @@ bool same_file(const std::string& a, const std::string& b) {
 // that a run that cannot write both files writes neither. Returns true when the target is
 // a regular file this run will create or replace (false for a device or FIFO, which
 // write_file_atomic writes to as other tools do, and which a rollback must not remove).
-bool check_target(const std::string& path, bool force, Sensitivity s) {
+bool check_target(const std::string& path, bool force, [[maybe_unused]] Sensitivity s) {
     struct stat st {};
     if (::stat(path.c_str(), &st) == 0) {
         if (S_ISDIR(st.st_mode)) throw Error(path, "is a directory");
         if (!S_ISREG(st.st_mode)) {
+#ifndef _WIN32  // Windows: output_win.cpp refuses a console when it opens the target
             if (s == Sensitivity::private_key && S_ISCHR(st.st_mode)) {
                 const int fd = ::open(path.c_str(), O_WRONLY | O_NOCTTY | O_CLOEXEC);
                 const bool tty = fd >= 0 && ::isatty(fd);
                 if (fd >= 0) ::close(fd);
                 if (tty) throw Error(path, "refusing to write a private key to a terminal");
             }
+#endif
             return false;
         }
         if (!force) throw Error(path, "file exists (use -f to replace it)");
         return true;
     }
+#ifndef _WIN32
     if (!force && ::lstat(path.c_str(), &st) == 0) throw Error(path, "file exists (use -f to replace it)");  // dangling link
+#endif
     const std::string dir = parent_dir(path);
     if (::stat(dir.c_str(), &st) != 0) throw Error(path, "cannot create: folder " + dir + " does not exist");
     if (!S_ISDIR(st.st_mode)) throw Error(path, "cannot create: " + dir + " is not a folder");
+#ifndef _WIN32  // Windows: the ACL decides when the file is created
     if (::access(dir.c_str(), W_OK | X_OK) != 0) throw Error(path, "cannot create: " + std::string(std::strerror(errno)));
+#endif
     return true;
 }
 
@@ -172,7 +173,7 @@ int main(int argc, char** argv) {
         const std::string type = args.str("type");
         const size_t bits = args.has("bits") ? args.get<size_t>("bits") : type == "rsa" ? 2048 : 256;
         cert::SelfSignOptions options;
-        options.subject = cert::parse_subject(args.has("subject") ? args.str("subject") : "CN=" + host_name());
+        options.subject = cert::parse_subject(args.has("subject") ? args.str("subject") : "CN=" + platform::host_name());
         if (args.has("san")) {
             std::string list = args.str("san");
             for (size_t start = 0; start <= list.size();) {
@@ -189,7 +190,7 @@ int main(int argc, char** argv) {
             throw UsageError("--keyout and --out name the same file");
         bool key_is_regular = false;
         if (key_to_file) key_is_regular = check_target(args.str("keyout"), force, Sensitivity::private_key);
-        else if (::isatty(STDOUT_FILENO))
+        else if (platform::is_terminal(STDOUT_FILENO))
             throw Error("refusing to write a private key to a terminal (use --keyout FILE or redirect stdout)");
         if (cert_to_file) check_target(args.str("out"), force, Sensitivity::public_data);
         SecretBytes pass;
