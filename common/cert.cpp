@@ -63,14 +63,6 @@ std::string trim(const std::string& s) {
     return s.substr(b, s.find_last_not_of(" \t") - b + 1);
 }
 
-Botan::EC_Group named_group(const std::string& oid) {
-    if (oid == "1.2.840.10045.3.1.7") return Botan::EC_Group("secp256r1");
-    if (oid == "1.3.132.0.34") return Botan::EC_Group("secp384r1");
-    if (oid == "1.3.132.0.35") return Botan::EC_Group("secp521r1");
-    if (oid == "1.3.132.0.10") throw Error("unsupported curve: secp256k1 (P-256, P-384 and P-521 are supported)");
-    throw Error("unsupported curve " + oid + " (P-256, P-384 and P-521 are supported)");
-}
-
 }  // namespace
 
 PublicKey public_key_from_pkcs1(ByteView der) {
@@ -78,12 +70,7 @@ PublicKey public_key_from_pkcs1(ByteView der) {
     const Botan::BigInt n = r.integer("modulus");
     const Botan::BigInt e = r.integer("publicExponent");
     r.expect_end("RSAPublicKey");
-    if (n.bits() > max_rsa_bits)
-        throw Error("RSA key of " + std::to_string(n.bits()) + " bits is larger than the " + std::to_string(max_rsa_bits) + "-bit limit");
-    if (e < 3 || e.is_even() || n < 3) throw Error("RSA public key: invalid modulus or exponent");
-    return make_public_key(translate_errors("RSA public key: invalid modulus or exponent",
-                                            [&] { return std::make_unique<Botan::RSA_PublicKey>(n, e); }),
-                           "");
+    return make_rsa_public_key(n, e, "RSA public key");
 }
 
 PublicKey public_key_from_spki(ByteView spki) {
@@ -92,23 +79,18 @@ PublicKey public_key_from_spki(ByteView spki) {
     const std::string oid = alg.oid("algorithm");
     const ByteView bits = r.bit_string("subjectPublicKey");
     r.expect_end("SubjectPublicKeyInfo");
-    if (oid == "1.2.840.113549.1.1.1") return public_key_from_pkcs1(bits);
-    if (oid == "1.2.840.10045.2.1") {
+    switch (key_family_from_oid(oid)) {
+    case KeyFamily::rsa:
+        return public_key_from_pkcs1(bits);
+    case KeyFamily::ecdsa: {
         const der::Element params = alg.any("curve");
         if (params.tag != der::tag_oid) throw Error("public key: explicit EC parameters are not supported (named curves only)");
-        const Botan::EC_Group group = named_group(der::oid_string(params.value));
-        auto point = translate_errors("public key: EC point is not on the curve", [&] { return group.OS2ECP(bits.data(), bits.size()); });
-        return make_public_key(std::make_unique<Botan::ECDSA_PublicKey>(group, point), "");
+        return make_ec_public_key(key_type_from_curve_oid(der::oid_string(params.value)), bits, "public key");
     }
-    if (oid == "1.3.101.112") {
+    case KeyFamily::ed25519:
         if (bits.size() != 32) throw Error("public key: Ed25519 key is not 32 bytes");
         return make_public_key(std::make_unique<Botan::Ed25519_PublicKey>(bits.data(), bits.size()), "");
     }
-    if (oid == "1.2.840.10040.4.1") throw Error("unsupported key type: DSA");
-    if (oid == "1.3.101.113") throw Error("unsupported key type: Ed448");
-    if (oid == "1.3.101.110") throw Error("unsupported key type: X25519");
-    if (oid == "1.3.101.111") throw Error("unsupported key type: X448");
-    if (oid == "1.2.840.113549.1.1.10") throw Error("unsupported key type: RSA-PSS");
     throw Error("unsupported key algorithm " + oid);
 }
 

@@ -2,6 +2,7 @@
 
 #include "error.h"
 #include "platform.h"
+#include "process.h"
 #include "ssh.h"
 
 #include <nlohmann/json.hpp>
@@ -292,6 +293,7 @@ void Tool::print_help(std::ostream& os) const {
 }
 
 int Tool::run(int argc, char** argv, const Body& body) {
+    harden_process();  // first: closed fds 0-2, core dumps, signals (common/process.h)
     // Botan locks its secure-memory pool page by page on first use: 128 pages with guard
     // pages cost ~4 ms of system time, four times the rest of a small conversion. A
     // 32 KiB pool still keeps passphrases and key material of ordinary keys out of swap

@@ -115,10 +115,6 @@ void decrypt(const Cipher& c, ByteView key_iv, SecretBytes& data, ByteView tag) 
     }
 }
 
-Botan::EC_Group group_for(KeyType t) {
-    return Botan::EC_Group(t == KeyType::ecdsa_p256 ? "secp256r1" : t == KeyType::ecdsa_p384 ? "secp384r1" : "secp521r1");
-}
-
 PrivateKey read_private_fields(Cursor& c, const char* what) {
     const std::string type_name = c.name("key type");
     if (type_name.find("-cert-v01@openssh.com") != std::string::npos)
@@ -144,7 +140,7 @@ PrivateKey read_private_fields(Cursor& c, const char* what) {
     } else {
         if (c.name("curve name") != ssh_curve_name(type)) c.fail("curve name", "does not match the key type");
         const ByteView q = c.string("public point");
-        const Botan::EC_Group group = group_for(type);
+        const Botan::EC_Group& group = ec_group(type);
         const Botan::BigInt d = c.mpint("private scalar", group.get_order_bits());
         if (d < 1 || d >= group.get_order()) c.fail("private scalar", "out of range");
         auto ec = std::make_unique<Botan::ECDSA_PrivateKey>(Botan::system_rng(), group, d);

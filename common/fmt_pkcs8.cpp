@@ -29,9 +29,6 @@
 namespace keypipe {
 namespace {
 
-constexpr const char* oid_rsa = "1.2.840.113549.1.1.1";
-constexpr const char* oid_ec = "1.2.840.10045.2.1";
-constexpr const char* oid_ed25519 = "1.3.101.112";
 constexpr const char* oid_pbes2 = "1.2.840.113549.1.5.13";
 constexpr const char* oid_pbkdf2 = "1.2.840.113549.1.5.12";
 constexpr const char* oid_scrypt = "1.3.6.1.4.1.11591.4.11";
@@ -42,61 +39,26 @@ constexpr uint64_t max_scrypt_parallelism = 16;  // openssl and python-cryptogra
 const std::string pbkdf2_prfs[] = {"1.2.840.113549.2.7", "1.2.840.113549.2.8", "1.2.840.113549.2.9",
                                    "1.2.840.113549.2.10", "1.2.840.113549.2.11"};
 
-struct NamedOid {
-    const char* oid;
-    const char* name;
-};
-constexpr NamedOid unsupported_algorithms[] = {
-    {"1.2.840.10040.4.1", "DSA"},          {"1.3.101.113", "Ed448"},
-    {"1.3.101.110", "X25519"},             {"1.3.101.111", "X448"},
-    {"1.2.840.113549.1.1.10", "RSA-PSS"},  {"1.2.840.113549.1.3.1", "DH"},
-    {"1.2.156.10197.1.301", "SM2"},
-};
-constexpr NamedOid curves[] = {
-    {"1.2.840.10045.3.1.7", "secp256r1"}, {"1.3.132.0.34", "secp384r1"}, {"1.3.132.0.35", "secp521r1"},
-};
-constexpr NamedOid unsupported_curves[] = {
-    {"1.3.132.0.10", "secp256k1"},        {"1.2.840.10045.3.1.1", "prime192v1"},
-    {"1.3.132.0.33", "secp224r1"},        {"1.3.36.3.3.2.8.1.1.7", "brainpoolP256r1"},
-    {"1.3.36.3.3.2.8.1.1.11", "brainpoolP384r1"}, {"1.3.36.3.3.2.8.1.1.13", "brainpoolP512r1"},
-    {"1.2.156.10197.1.301", "SM2"},
-};
-
-[[noreturn]] void unsupported_algorithm(const std::string& oid) {
-    for (const auto& a : unsupported_algorithms)
-        if (oid == a.oid) throw Error(std::string("unsupported key type: ") + a.name);
-    throw Error("unsupported key algorithm " + oid);
-}
-
-Botan::EC_Group curve_from_oid(const std::string& oid) {
-    for (const auto& c : curves)
-        if (oid == c.oid) return Botan::EC_Group(c.name);
-    for (const auto& c : unsupported_curves)
-        if (oid == c.oid)
-            throw Error(std::string("unsupported curve: ") + c.name + " (P-256, P-384 and P-521 are supported)");
-    throw Error("unsupported curve " + oid + " (P-256, P-384 and P-521 are supported)");
-}
-
-Botan::EC_Group curve_from_parameters(ByteView der_params, const char* what) {
+KeyType curve_from_parameters(ByteView der_params, const char* what) {
     const der::Element e = der::read_element(der_params, what);
     if (e.tag == der::tag_sequence) throw Error(std::string(what) + ": explicit EC parameters are not supported (named curves only)");
     if (e.tag != der::tag_oid || e.whole.size() != der_params.size())
         throw Error(std::string(what) + ": EC parameters are not a named curve");
-    return curve_from_oid(der::oid_string(e.value));
+    return key_type_from_curve_oid(der::oid_string(e.value));
 }
 
 // ECPrivateKey (RFC 5915). `group` comes from the PKCS#8 AlgorithmIdentifier or an EC
 // PARAMETERS block; a [0] inside must agree with it.
-PrivateKey read_ec_private_key(ByteView der, std::optional<Botan::EC_Group> group, const char* what) {
+PrivateKey read_ec_private_key(ByteView der, std::optional<KeyType> type, const char* what) {
     der::Reader r(der, what);
     if (r.small_integer("version") != 1) r.fail("version", "must be 1");
     const ByteView d_bytes = r.octet_string("private key");
     if (r.next_is(der::tag_context(0))) {
         der::Reader params(r.expect(der::tag_context(0), "parameters"), what);
         const der::Element curve = params.any("parameters");
-        const Botan::EC_Group inner = curve_from_parameters(curve.whole, what);
-        if (group && *group != inner) r.fail("parameters", "curve differs from the key algorithm's");
-        group = inner;
+        const KeyType inner = curve_from_parameters(curve.whole, what);
+        if (type && *type != inner) r.fail("parameters", "curve differs from the key algorithm's");
+        type = inner;
     }
     std::optional<Bytes> public_point;
     if (r.next_is(der::tag_context(1))) {
@@ -104,16 +66,14 @@ PrivateKey read_ec_private_key(ByteView der, std::optional<Botan::EC_Group> grou
         public_point = pub.bit_string("public key").to_bytes();
     }
     r.expect_end("ECPrivateKey");
-    if (!group) throw Error(std::string(what) + ": no curve given (neither [0] parameters nor an EC PARAMETERS block)");
+    if (!type) throw Error(std::string(what) + ": no curve given (neither [0] parameters nor an EC PARAMETERS block)");
+    const Botan::EC_Group* group = &ec_group(*type);
     if (d_bytes.size() > (group->get_order_bits() + 7) / 8 + 1) r.fail("private key", "longer than the curve order");
     const Botan::BigInt d(d_bytes.data(), d_bytes.size());
     if (d < 1 || d >= group->get_order()) r.fail("private key", "scalar out of range");
     auto key = std::make_unique<Botan::ECDSA_PrivateKey>(Botan::system_rng(), *group, d);
     if (public_point) {
-        const Botan::PointGFp stored = translate_errors(std::string(what) + ": public key is not a point on the curve",
-                                                        [&] { return group->OS2ECP(*public_point); });
-        // (PointGFp's == throws on the point at infinity, which OS2ECP makes of "\x00")
-        if (stored.is_zero() || stored != key->public_point())
+        if (decode_ec_point(*type, ByteView(*public_point), what) != key->public_point())
             throw Error(std::string(what) + ": public key does not match the private key");
     }
     return make_private_key(std::move(key), "", what);
@@ -238,12 +198,14 @@ PrivateKey pkcs8::read(ByteView der) {
     if (r.next_is(der::tag_context(1, false))) public_key = r.any("publicKey").value;
     r.expect_end("PrivateKeyInfo");
 
-    if (oid == oid_rsa) return read_rsa_private_key(inner, what);
-    if (oid == oid_ec) {
+    switch (key_family_from_oid(oid)) {
+    case KeyFamily::rsa:
+        return read_rsa_private_key(inner, what);
+    case KeyFamily::ecdsa: {
         const der::Element params = alg.any("curve parameters");
         return read_ec_private_key(inner, curve_from_parameters(params.whole, what), what);
     }
-    if (oid == oid_ed25519) {
+    case KeyFamily::ed25519: {
         const der::Element seed = der::read_element(inner, what);
         if (seed.tag != der::tag_octet_string || seed.whole.size() != inner.size() || seed.value.size() != 32)
             throw Error("PKCS#8 key: Ed25519 private key is not a 32-byte OCTET STRING");
@@ -253,7 +215,8 @@ PrivateKey pkcs8::read(ByteView der) {
             throw Error("PKCS#8 key: public key does not match the private key");
         return make_private_key(std::move(key), "", what);
     }
-    unsupported_algorithm(oid);
+    }
+    throw Error("unsupported key algorithm " + oid);
 }
 
 PrivateKey pkcs8::read_encrypted(ByteView der, PassphraseSource& pass) {
@@ -294,7 +257,7 @@ SecretBytes pkcs8::write(const PrivateKey& key) {
     } else {
         const auto& ec = dynamic_cast<const Botan::ECDSA_PrivateKey&>(*key.key);
         enc.start_cons(Botan::SEQUENCE)
-            .encode(Botan::OID(oid_ec))
+            .encode(Botan::OID(std::string(algorithm_oid(KeyFamily::ecdsa))))
             .encode(ec.domain().get_curve_oid())
             .end_cons()
             .encode(ec_private_key_der(ec, false), Botan::OCTET_STRING);
@@ -315,9 +278,9 @@ SecretBytes pkcs8::write_encrypted(const PrivateKey& key, ByteView passphrase, B
 PrivateKey traditional::read_pkcs1(ByteView der) { return read_rsa_private_key(der, "PKCS#1 key"); }
 
 PrivateKey traditional::read_sec1(ByteView der, ByteView curve_der) {
-    std::optional<Botan::EC_Group> group;
-    if (!curve_der.empty()) group = curve_from_parameters(curve_der, "EC PARAMETERS");
-    return read_ec_private_key(der, group, "SEC1 key");
+    std::optional<KeyType> type;
+    if (!curve_der.empty()) type = curve_from_parameters(curve_der, "EC PARAMETERS");
+    return read_ec_private_key(der, type, "SEC1 key");
 }
 
 SecretBytes traditional::write(const PrivateKey& key) {

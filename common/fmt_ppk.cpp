@@ -150,10 +150,6 @@ std::string canonical_kdf(const std::string& name) {
     return "";
 }
 
-Botan::EC_Group group_for(KeyType t) {
-    return Botan::EC_Group(t == KeyType::ecdsa_p256 ? "secp256r1" : t == KeyType::ecdsa_p384 ? "secp384r1" : "secp521r1");
-}
-
 PrivateKey build_key(const PublicKey& pub, ByteView private_plain, std::string comment) {
     const char* what = "PPK key";
     Cursor c(private_plain, "PPK private key");
@@ -178,7 +174,7 @@ PrivateKey build_key(const PublicKey& pub, ByteView private_plain, std::string c
             throw Error(std::string(what) + ": public key does not match the private key");
         key = std::move(ed);
     } else {
-        const Botan::EC_Group group = group_for(pub.type);
+        const Botan::EC_Group& group = ec_group(pub.type);
         const Botan::BigInt d = c.mpint("private scalar", group.get_order_bits() + 8);
         if (d < 1 || d >= group.get_order()) c.fail("private scalar", "out of range");
         auto ec = std::make_unique<Botan::ECDSA_PrivateKey>(Botan::system_rng(), group, d);

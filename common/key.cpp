@@ -6,42 +6,53 @@
 #include <botan/ecdsa.h>
 #include <botan/ed25519.h>
 #include <botan/numthry.h>
-#include <botan/oids.h>
 #include <botan/rsa.h>
+
+#include <iterator>
 
 namespace keypipe {
 namespace {
 
-struct TypeInfo {
-    KeyType type;
-    std::string_view ssh, curve, display, oid;
+const std::vector<KeyTypeInfo> types = {
+    // type                family              ssh_name               ssh_curve   display   curve    curve_oid              botan_group  bits
+    {KeyType::rsa,        KeyFamily::rsa,     "ssh-rsa",             "",         "RSA",     "",      "",                    "",          0},
+    {KeyType::ecdsa_p256, KeyFamily::ecdsa,   "ecdsa-sha2-nistp256", "nistp256", "ECDSA",   "P-256", "1.2.840.10045.3.1.7", "secp256r1", 256},
+    {KeyType::ecdsa_p384, KeyFamily::ecdsa,   "ecdsa-sha2-nistp384", "nistp384", "ECDSA",   "P-384", "1.3.132.0.34",        "secp384r1", 384},
+    {KeyType::ecdsa_p521, KeyFamily::ecdsa,   "ecdsa-sha2-nistp521", "nistp521", "ECDSA",   "P-521", "1.3.132.0.35",        "secp521r1", 521},
+    {KeyType::ed25519,    KeyFamily::ed25519, "ssh-ed25519",         "",         "ED25519", "",      "",                    "",          256},
 };
 
-constexpr TypeInfo types[] = {
-    {KeyType::rsa, "ssh-rsa", "", "RSA", ""},
-    {KeyType::ecdsa_p256, "ecdsa-sha2-nistp256", "nistp256", "ECDSA", "1.2.840.10045.3.1.7"},
-    {KeyType::ecdsa_p384, "ecdsa-sha2-nistp384", "nistp384", "ECDSA", "1.3.132.0.34"},
-    {KeyType::ecdsa_p521, "ecdsa-sha2-nistp521", "nistp521", "ECDSA", "1.3.132.0.35"},
-    {KeyType::ed25519, "ssh-ed25519", "", "ED25519", ""},
+struct NamedOid {
+    std::string_view oid, name;
 };
-
-const TypeInfo& info(KeyType t) { return types[static_cast<size_t>(t)]; }
-
-std::string curve_display(const Botan::OID& oid) {
-    const std::string name = Botan::OIDS::oid2str_or_empty(oid);
-    return name.empty() ? oid.to_string() : name;
-}
+// SubjectPublicKeyInfo / PKCS#8 algorithms, in KeyFamily order.
+constexpr NamedOid algorithms[] = {
+    {"1.2.840.113549.1.1.1", "RSA"}, {"1.2.840.10045.2.1", "ECDSA"}, {"1.3.101.112", "Ed25519"}};
+// Algorithms that peers write and keypipe refuses by name.
+constexpr NamedOid unsupported_algorithms[] = {
+    {"1.2.840.10040.4.1", "DSA"},         {"1.3.101.113", "Ed448"},  {"1.3.101.110", "X25519"},
+    {"1.3.101.111", "X448"},              {"1.2.840.113549.1.1.10", "RSA-PSS"},
+    {"1.2.840.113549.1.3.1", "DH"},       {"1.2.156.10197.1.301", "SM2"},
+};
+// Curves that openssl and python-cryptography make and SSH has no name for.
+constexpr NamedOid unsupported_curves[] = {
+    {"1.3.132.0.10", "secp256k1"},
+    {"1.2.840.10045.3.1.1", "prime192v1"},
+    {"1.3.132.0.33", "secp224r1"},
+    {"1.3.36.3.3.2.8.1.1.7", "brainpoolP256r1"},
+    {"1.3.36.3.3.2.8.1.1.11", "brainpoolP384r1"},
+    {"1.3.36.3.3.2.8.1.1.13", "brainpoolP512r1"},
+    {"1.2.156.10197.1.301", "SM2"},
+};
+// Ed25519 keys have no curve field; Botan names its algorithm "Ed25519".
+constexpr std::string_view botan_ed25519 = "Ed25519";
 
 void check_rsa(const Botan::RSA_PrivateKey& k, const std::string& what) {
-    const size_t bits = k.get_n().bits();
-    if (bits > max_rsa_bits)
-        throw Error(what + ": RSA key of " + std::to_string(bits) + " bits is larger than the " +
-                    std::to_string(max_rsa_bits) + "-bit limit");
+    check_rsa_public(k.get_n(), k.get_e(), what);
     const Botan::BigInt& p = k.get_p();
     const Botan::BigInt& q = k.get_q();
     const Botan::BigInt& e = k.get_e();
     if (p < 2 || q < 2 || p * q != k.get_n()) throw Error(what + ": inconsistent RSA key (n is not p*q)");
-    if (e < 3 || e.is_even()) throw Error(what + ": inconsistent RSA key (bad public exponent)");
     // e*d = 1 modulo p-1 and q-1, so d decrypts what e encrypts. Readers build keys with
     // make_rsa_private_key, which has checked this and the CRT values already; this covers
     // keys from anywhere else.
@@ -57,36 +68,107 @@ void check_ecdsa(const Botan::ECDSA_PrivateKey& k, const std::string& what) {
     if (d < 1 || d >= k.domain().get_order()) throw Error(what + ": EC private scalar out of range");
 }
 
+std::string supported_curves() {
+    std::string out;
+    std::vector<std::string_view> names;
+    for (const auto& t : types)
+        if (!t.curve.empty()) names.push_back(t.curve);
+    for (size_t i = 0; i < names.size(); ++i)
+        out += std::string(i == 0 ? "" : i + 1 == names.size() ? " and " : ", ") + std::string(names[i]);
+    return out;
+}
+
 }  // namespace
 
-std::string_view ssh_name(KeyType t) { return info(t).ssh; }
-std::string_view ssh_curve_name(KeyType t) { return info(t).curve; }
-std::string_view display_name(KeyType t) { return info(t).display; }
+const std::vector<KeyTypeInfo>& key_types() { return types; }
+const KeyTypeInfo& key_type_info(KeyType t) { return types[static_cast<size_t>(t)]; }
+std::string_view ssh_name(KeyType t) { return key_type_info(t).ssh_name; }
+std::string_view ssh_curve_name(KeyType t) { return key_type_info(t).ssh_curve; }
+std::string_view display_name(KeyType t) { return key_type_info(t).display; }
 
 KeyType key_type_from_ssh_name(std::string_view name) {
     for (const auto& t : types)
-        if (t.ssh == name) return t.type;
+        if (t.ssh_name == name) return t.type;
     if (name == "ssh-dss") throw Error("unsupported key type: DSA");
     if (name == "ssh-ed448") throw Error("unsupported key type: Ed448");
     throw Error("unsupported key type: " + std::string(name));
 }
 
+KeyFamily key_family_from_oid(const std::string& oid) {
+    for (size_t i = 0; i < std::size(algorithms); ++i)
+        if (oid == algorithms[i].oid) return static_cast<KeyFamily>(i);
+    for (const auto& a : unsupported_algorithms)
+        if (oid == a.oid) throw Error("unsupported key type: " + std::string(a.name));
+    throw Error("unsupported key algorithm " + oid);
+}
+
+std::string_view algorithm_oid(KeyFamily family) { return algorithms[static_cast<size_t>(family)].oid; }
+
+KeyType key_type_from_curve_oid(const std::string& oid) {
+    for (const auto& t : types)
+        if (!t.curve_oid.empty() && oid == t.curve_oid) return t.type;
+    std::string name = oid;
+    for (const auto& c : unsupported_curves)
+        if (oid == c.oid) name = c.name;
+    throw Error("unsupported curve: " + name + " (" + supported_curves() + " are supported)");
+}
+
+KeyType ecdsa_key_type(size_t bits) {
+    for (const auto& t : types)
+        if (t.family == KeyFamily::ecdsa && t.bits == bits) return t.type;
+    throw Error("no ECDSA curve of " + std::to_string(bits) + " bits");
+}
+
+const Botan::EC_Group& ec_group(KeyType t) {
+    static const std::vector<Botan::EC_Group> groups = [] {
+        std::vector<Botan::EC_Group> g;
+        for (const auto& row : types) g.push_back(row.botan_group.empty() ? Botan::EC_Group() : Botan::EC_Group(std::string(row.botan_group)));
+        return g;
+    }();
+    if (key_type_info(t).family != KeyFamily::ecdsa) throw Error("not an ECDSA key type");
+    return groups[static_cast<size_t>(t)];
+}
+
+Botan::PointGFp decode_ec_point(KeyType t, ByteView encoded, const std::string& what) {
+    const Botan::EC_Group& group = ec_group(t);
+    // OS2ECP checks that the point is on the curve; "\x00" decodes to the point at infinity,
+    // which is on every curve and is no public key.
+    Botan::PointGFp point = translate_errors(what + ": EC point is not on the curve",
+                                             [&] { return group.OS2ECP(encoded.data(), encoded.size()); });
+    if (point.is_zero()) throw Error(what + ": EC point is the point at infinity");
+    if (!point.on_the_curve()) throw Error(what + ": EC point is not on the curve");
+    return point;
+}
+
+PublicKey make_ec_public_key(KeyType t, ByteView encoded, const std::string& what) {
+    return PublicKey{t, std::make_shared<const Botan::ECDSA_PublicKey>(ec_group(t), decode_ec_point(t, encoded, what)), ""};
+}
+
+void check_rsa_public(const Botan::BigInt& n, const Botan::BigInt& e, const std::string& what) {
+    const size_t bits = n.bits();
+    if (bits > max_rsa_bits)
+        throw Error(what + ": RSA key of " + std::to_string(bits) + " bits is larger than the " +
+                    std::to_string(max_rsa_bits) + "-bit limit");
+    std::string why;
+    if (n.is_negative() || n.is_even()) why = "even modulus";
+    else if (bits < min_rsa_bits) why = "modulus of " + std::to_string(bits) + " bits, below the " + std::to_string(min_rsa_bits) + "-bit minimum";
+    else if (e.is_negative() || e < 3) why = "public exponent below 3";
+    else if (e.is_even()) why = "even public exponent";
+    else if (e >= n) why = "public exponent not below the modulus";
+    if (!why.empty()) throw Error(what + ": invalid RSA key (" + why + ")");
+}
+
 KeyType key_type_of(const Botan::Public_Key& key) {
     const std::string algo = key.algo_name();
     if (algo == "RSA") return KeyType::rsa;
-    if (algo == "Ed25519") return KeyType::ed25519;
-    if (algo == "ECDSA") {
-        const auto& ec = dynamic_cast<const Botan::EC_PublicKey&>(key);
-        const Botan::OID oid = ec.domain().get_curve_oid();
-        for (const auto& t : types)
-            if (!t.oid.empty() && oid == Botan::OID(std::string(t.oid))) return t.type;
-        throw Error("unsupported curve: " + curve_display(oid) + " (P-256, P-384 and P-521 are supported)");
-    }
+    if (algo == botan_ed25519) return KeyType::ed25519;
+    if (algo == "ECDSA")
+        return key_type_from_curve_oid(dynamic_cast<const Botan::EC_PublicKey&>(key).domain().get_curve_oid().to_string());
     throw Error("unsupported key type: " + algo);
 }
 
 size_t key_bits(const Botan::Public_Key& key) {
-    if (key.algo_name() == "Ed25519") return 256;
+    if (key.algo_name() == botan_ed25519) return 256;
     return key.key_length();
 }
 
@@ -101,12 +183,8 @@ PrivateKey make_private_key(std::unique_ptr<Botan::Private_Key> key, std::string
 }
 
 PrivateKey make_rsa_private_key(const RsaParts& k, const std::string& what, const std::string& crt_mismatch) {
-    const size_t bits = k.n.bits();
-    if (bits > max_rsa_bits)
-        throw Error(what + ": RSA key of " + std::to_string(bits) + " bits is larger than the " +
-                    std::to_string(max_rsa_bits) + "-bit limit");
+    check_rsa_public(k.n, k.e, what);
     if (k.p < 2 || k.q < 2 || k.p * k.q != k.n) throw Error(what + ": inconsistent RSA key (n is not p*q)");
-    if (k.e < 3 || k.e.is_even()) throw Error(what + ": inconsistent RSA key (bad public exponent)");
     // Variable-time arithmetic (operator%, not ct_modulo) on the secret d, p and q: this runs
     // once per key load, in a tool that only converts the key, with no attacker-chosen input
     // mixed in and no way to repeat it on demand, and the e*d check has always been
@@ -128,13 +206,8 @@ PrivateKey make_rsa_private_key(const RsaParts& k, const std::string& what, cons
     return PrivateKey{KeyType::rsa, KeyRef<Botan::Private_Key>(std::make_shared<const KeyState>(std::move(r))), ""};
 }
 
-PublicKey make_rsa_public_key(const Botan::BigInt& n, const Botan::BigInt& e, const std::string& invalid) {
-    // What Botan's RSA_PublicKey refuses (its Montgomery setup needs an odd n >= 3), checked
-    // now rather than when the key is built.
-    if (n.is_negative() || n < 3 || n.is_even() || e.is_negative() || e.is_even()) throw Error(invalid);
-    if (n.bits() > max_rsa_bits)
-        throw Error("RSA key of " + std::to_string(n.bits()) + " bits is larger than the " +
-                    std::to_string(max_rsa_bits) + "-bit limit");
+PublicKey make_rsa_public_key(const Botan::BigInt& n, const Botan::BigInt& e, const std::string& what) {
+    check_rsa_public(n, e, what);
     RsaNumbers r;
     r.n = n;
     r.e = e;
@@ -194,9 +267,10 @@ size_t key_bits(const PublicKey& key) {
 
 PublicKey make_public_key(std::unique_ptr<Botan::Public_Key> key, std::string comment) {
     const KeyType type = key_type_of(*key);
-    if (type == KeyType::rsa && key->key_length() > max_rsa_bits)
-        throw Error("RSA key of " + std::to_string(key->key_length()) + " bits is larger than the " +
-                    std::to_string(max_rsa_bits) + "-bit limit");
+    if (type == KeyType::rsa) {
+        const auto& rsa = dynamic_cast<const Botan::RSA_PublicKey&>(*key);
+        check_rsa_public(rsa.get_n(), rsa.get_e(), "RSA public key");
+    }
     return PublicKey{type, std::shared_ptr<const Botan::Public_Key>(std::move(key)), std::move(comment)};
 }
 

@@ -5,6 +5,7 @@
 #include "bytes.h"
 
 #include <botan/bigint.h>
+#include <botan/ec_group.h>
 #include <botan/pk_keys.h>
 #include <botan/rsa.h>
 
@@ -14,10 +15,33 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace keypipe {
 
+struct PublicKey;
+
 enum class KeyType { rsa, ecdsa_p256, ecdsa_p384, ecdsa_p521, ed25519 };
+enum class KeyFamily { rsa, ecdsa, ed25519 };
+
+// The table of key types (the role of OpenSSH's keyimpls[] and PuTTY's all_keyalgs[]):
+// every fact about a key type that a codec needs is in its row, and every curve name and
+// OID keypipe knows is in key.cpp only. A new key type is a new enum value, a row, and
+// its encoding in each fmt_*.cpp.
+struct KeyTypeInfo {
+    KeyType type;
+    KeyFamily family;
+    std::string_view ssh_name;     // "ecdsa-sha2-nistp256": SSH wire name
+    std::string_view ssh_curve;    // "nistp256" (ECDSA only): the curve field of SSH blobs
+    std::string_view display;      // "ECDSA": what ssh-keygen -l prints in parentheses
+    std::string_view curve;        // "P-256" (ECDSA only): the name users and messages use
+    std::string_view curve_oid;    // named curve in SPKI, PKCS#8 and SEC1 (ECDSA only)
+    std::string_view botan_group;  // Botan's EC_Group name (ECDSA only)
+    size_t bits;                   // ssh-keygen -l's size; 0 for RSA (the modulus decides)
+};
+// All rows, in KeyType order.
+const std::vector<KeyTypeInfo>& key_types();
+const KeyTypeInfo& key_type_info(KeyType t);
 
 // "ssh-rsa", "ecdsa-sha2-nistp256", ..., "ssh-ed25519"
 std::string_view ssh_name(KeyType t);
@@ -28,13 +52,42 @@ std::string_view display_name(KeyType t);
 // The inverse of ssh_name; throws Error("unsupported key type: NAME").
 KeyType key_type_from_ssh_name(std::string_view name);
 
+// The key family of a SubjectPublicKeyInfo / PKCS#8 algorithm OID. Throws Error
+// "unsupported key type: DSA" (Ed448, X25519, RSA-PSS, ...) or "unsupported key algorithm OID".
+KeyFamily key_family_from_oid(const std::string& algorithm_oid);
+// The algorithm OID of a family (rsaEncryption, id-ecPublicKey, id-Ed25519).
+std::string_view algorithm_oid(KeyFamily family);
+// The ECDSA key type of a named-curve OID. Throws Error "unsupported curve: NAME (P-256,
+// P-384 and P-521 are supported)", NAME as secp256k1 or brainpoolP256r1, else the OID.
+KeyType key_type_from_curve_oid(const std::string& curve_oid);
+// The ECDSA key type of a field size (256, 384, 521). Throws Error.
+KeyType ecdsa_key_type(size_t bits);
+// The curve of an ECDSA key type (built once).
+const Botan::EC_Group& ec_group(KeyType t);
+
+// The one EC point decoder: SEC1 encoding (compressed points are expanded) of a point on
+// the curve of `t` that is not the point at infinity. Throws Error "WHAT: EC point is the
+// point at infinity" or "WHAT: EC point is not on the curve".
+Botan::PointGFp decode_ec_point(KeyType t, ByteView encoded, const std::string& what);
+// An ECDSA public key from its encoded point, decoded by decode_ec_point.
+PublicKey make_ec_public_key(KeyType t, ByteView encoded, const std::string& what);
+
 // Classifies a Botan key; throws Error naming what is unsupported (DSA, Ed448, a curve).
 KeyType key_type_of(const Botan::Public_Key& key);
 // Modulus size for RSA, field size for ECDSA, 256 for Ed25519 (as ssh-keygen -l prints).
 size_t key_bits(const Botan::Public_Key& key);
 
 constexpr size_t max_rsa_bits = 16384;
-constexpr size_t min_rsa_bits = 1024;  // OpenSSH refuses smaller keys
+// The smallest modulus keypipe reads: keys of 512 bits and more exist in old files and
+// convert (OpenSSH itself refuses below 1024 when it uses one); below that a "key" is
+// damage or an attack, not something to carry into another format.
+constexpr size_t min_rsa_bits = 512;
+
+// The one RSA public-key check, on every path that reads n and e: n odd, at least
+// min_rsa_bits and at most max_rsa_bits; e odd, 3 <= e < n. Throws Error
+// "WHAT: invalid RSA key (WHY)", or "WHAT: RSA key of N bits is larger than the
+// 16384-bit limit".
+void check_rsa_public(const Botan::BigInt& n, const Botan::BigInt& e, const std::string& what);
 
 // The numbers of an RSA key. Private keys have every CRT value, checked against the rest
 // (make_rsa_private_key); public keys only n and e.
@@ -104,7 +157,7 @@ RsaNumbers rsa_numbers(const PublicKey& key);
 size_t key_bits(const PublicKey& key);
 
 // Wraps a decoded key: classifies it, enforces size limits and checks that its parts are
-// consistent (RSA n = p*q and e*d = 1 mod p-1, q-1; EC scalar in range). Readers build
+// consistent (check_rsa_public, RSA n = p*q and e*d = 1 mod p-1, q-1; EC scalar in range). Readers build
 // keys from the private parts and compare stored public parts and CRT values themselves.
 // Throws Error on any mismatch, naming `what` (e.g. "PKCS#1 key").
 PrivateKey make_private_key(std::unique_ptr<Botan::Private_Key> key, std::string comment,
@@ -119,7 +172,7 @@ struct RsaParts {
 };
 
 // Every reader builds RSA keys here. Checks, in this order, throwing Error named after
-// `what`: the size limit, n = p*q, e odd and >= 3, e*d = 1 mod p-1 and mod q-1 ("d does not
+// `what`: check_rsa_public, n = p*q, e*d = 1 mod p-1 and mod q-1 ("d does not
 // match e, p and q"), then each given CRT value against the correct one (`crt_mismatch`,
 // e.g. "CRT values do not match p and q"). Missing CRT values are computed. The Botan key,
 // when one is needed, is made with Botan's PKCS#1 constructor, which takes the CRT values
@@ -127,8 +180,7 @@ struct RsaParts {
 // ct_modulo, q^-1 mod p with inverse_mod).
 PrivateKey make_rsa_private_key(const RsaParts& parts, const std::string& what,
                                 const std::string& crt_mismatch = "CRT values do not match p and q");
-// An RSA public key from its numbers; throws Error(invalid) for numbers Botan refuses,
-// and the size limit's Error.
-PublicKey make_rsa_public_key(const Botan::BigInt& n, const Botan::BigInt& e, const std::string& invalid);
+// An RSA public key from its numbers, checked by check_rsa_public (Error named `what`).
+PublicKey make_rsa_public_key(const Botan::BigInt& n, const Botan::BigInt& e, const std::string& what);
 
 }  // namespace keypipe

@@ -1,6 +1,7 @@
 #include "output.h"
 
 #include "error.h"
+#include "process.h"
 
 #include <cerrno>
 #include <cstdio>
@@ -169,6 +170,7 @@ void write_file_atomic(const std::string& path, ByteView data, Sensitivity s, bo
 void write_stdout(ByteView data, Sensitivity s) {
     if (s == Sensitivity::private_key && ::isatty(STDOUT_FILENO))
         throw Error("<stdout>", "refusing to write a private key to a terminal (use -o FILE or redirect stdout)");
+    if (stdout_was_closed()) throw Error("<stdout>", "standard output is closed");
     std::fflush(stdout);
     write_all(STDOUT_FILENO, data, "<stdout>");
 }

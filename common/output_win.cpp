@@ -14,6 +14,7 @@
 
 #include "error.h"
 #include "platform.h"
+#include "process.h"
 #include "win32.h"
 
 #include <cerrno>
@@ -198,6 +199,7 @@ void write_file_atomic(const std::string& path, ByteView data, Sensitivity s, bo
 void write_stdout(ByteView data, Sensitivity s) {
     if (s == Sensitivity::private_key && platform::is_terminal(_fileno(stdout)))
         throw Error("<stdout>", "refusing to write a private key to a terminal (use -o FILE or redirect stdout)");
+    if (stdout_was_closed()) throw Error("<stdout>", "standard output is closed");
     std::fflush(stdout);
     write_all(_fileno(stdout), data, "<stdout>");
 }

@@ -45,7 +45,7 @@ PublicKey parse_public_blob(ByteView blob) {
         const Botan::BigInt e = c.mpint("e");
         const Botan::BigInt n = c.mpint("n");
         c.expect_end();
-        return make_rsa_public_key(n, e, "SSH public key: invalid RSA key");
+        return make_rsa_public_key(n, e, "SSH public key");
     } else if (type == KeyType::ed25519) {
         const ByteView pk = c.string("public key");
         if (pk.size() != 32) c.fail("public key", "Ed25519 public key is not 32 bytes");
@@ -53,13 +53,8 @@ PublicKey parse_public_blob(ByteView blob) {
     } else {
         if (c.name("curve name") != ssh_curve_name(type)) c.fail("curve name", "does not match the key type");
         const ByteView q = c.string("public point");
-        const std::string oid = type == KeyType::ecdsa_p256 ? "secp256r1" : type == KeyType::ecdsa_p384 ? "secp384r1" : "secp521r1";
-        key = translate_errors("SSH public key: EC point is not on the curve", [&] {
-            Botan::EC_Group group(oid);
-            const Botan::PointGFp point = group.OS2ECP(q.data(), q.size());
-            if (point.is_zero()) throw Error("SSH public key: EC point is the point at infinity");
-            return std::make_unique<Botan::ECDSA_PublicKey>(group, point);
-        });
+        c.expect_end();
+        return make_ec_public_key(type, q, "SSH public key");
     }
     c.expect_end();
     return make_public_key(std::move(key), "");

@@ -43,8 +43,7 @@ PrivateKey generate(const std::string& type, size_t bits, Botan::RandomNumberGen
         if (p < q) std::swap(p, q);
         key = std::make_unique<Botan::RSA_PrivateKey>(p, q, e);
     } else if (type == "ecdsa") {
-        key = std::make_unique<Botan::ECDSA_PrivateKey>(
-            rng, Botan::EC_Group(bits == 256 ? "secp256r1" : bits == 384 ? "secp384r1" : "secp521r1"));
+        key = std::make_unique<Botan::ECDSA_PrivateKey>(rng, ec_group(ecdsa_key_type(bits)));
     } else {
         key = std::make_unique<Botan::Ed25519_PrivateKey>(rng);
     }

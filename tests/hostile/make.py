@@ -105,7 +105,7 @@ put('cert-truncated.der', good_der[:len(good_der) // 2], 'sshpubfromcert der2pem
 put('cert-truncated.pem', pem('CERTIFICATE', good_der[:300]), 'sshpubfromcert pem2der', 'bytes needed')
 # An RSA modulus that is even: a structurally fine certificate with an impossible key.
 even = good_der.replace(n.to_bytes(128, 'big'), (n - 1).to_bytes(128, 'big'))
-put('cert-rsa-even-modulus.der', even, 'sshpubfromcert', 'invalid modulus')
+put('cert-rsa-even-modulus.der', even, 'sshpubfromcert', 'even modulus')
 put('certificate-as-key.pem', good_cert, KEYS, 'a certificate, not a private key')
 put('public-key-as-key.pem', ec_key.public_key().public_bytes(ser.Encoding.PEM, ser.PublicFormat.SubjectPublicKeyInfo), KEYS, 'a public key, not a private key')
 put('ssh-public-line.pub', ed_key.public_key().public_bytes(ser.Encoding.OpenSSH, ser.PublicFormat.OpenSSH) + b' user@host\n', KEYS, 'OpenSSH public key, not a private key')
@@ -139,8 +139,8 @@ put('p8-ec-d-ge-order.pem', pem('PRIVATE KEY', ec_p8(ORDER_P256 + 1)), KEYS, 'ou
 other = ec.generate_private_key(ec.SECP256R1()).public_key().public_bytes(ser.Encoding.X962, ser.PublicFormat.UncompressedPoint)
 put('p8-ec-public-mismatch.pem', pem('PRIVATE KEY', ec_p8(ec_key.private_numbers().private_value, other)), KEYS, 'public key does not match')
 # "\x00" decodes to the point at infinity, on which Botan's point comparison throws
-put('p8-ec-public-point-at-infinity.pem', pem('PRIVATE KEY', ec_p8(ec_key.private_numbers().private_value, b'\x00')), KEYS, 'public key does not match')
-put('p8-ec-public-not-on-curve.pem', pem('PRIVATE KEY', ec_p8(ec_key.private_numbers().private_value, b'\x04' + b'\x01' * 64)), KEYS, 'not a point on the curve')
+put('p8-ec-public-point-at-infinity.pem', pem('PRIVATE KEY', ec_p8(ec_key.private_numbers().private_value, b'\x00')), KEYS, 'point at infinity')
+put('p8-ec-public-not-on-curve.pem', pem('PRIVATE KEY', ec_p8(ec_key.private_numbers().private_value, b'\x04' + b'\x01' * 64)), KEYS, 'not on the curve')
 put('p8-ed25519-31-byte-seed.der', seq(integer(0), seq(oid('1.3.101.112')), octets(octets(b'\x01' * 31))), KEYS, '32-byte')
 put('p8-version-2.pem', pem('PRIVATE KEY', seq(integer(2), seq(oid('1.3.101.112')), octets(octets(b'\x01' * 32)))), KEYS, 'version')
 put('sec1-no-curve.der', seq(integer(1), octets(b'\x01' * 32)), KEYS, 'no curve given')

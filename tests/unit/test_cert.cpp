@@ -1,8 +1,11 @@
 #include "cert.h"
 #include "error.h"
 #include "ssh.h"
+#include "test_util.h"
 
+#include <botan/der_enc.h>
 #include <botan/ed25519.h>
+#include <botan/rsa.h>
 #include <botan/hex.h>
 #include <botan/system_rng.h>
 #include <botan/x509_ext.h>
@@ -72,6 +75,29 @@ BOOST_AUTO_TEST_CASE(spki_with_unsupported_algorithms_is_named) {
         BOOST_TEST(std::string(e.what()) == "unsupported key type: DSA");
     }
     BOOST_CHECK_THROW(cert::public_key_from_spki(ByteView(ed448)), Error);
+}
+
+BOOST_AUTO_TEST_CASE(spki_ec_point_is_checked) {
+    // id-ecPublicKey, P-256, and a BIT STRING holding the point: "\x00" is infinity.
+    const std::string prefix = "301306072a8648ce3d020106082a8648ce3d030107";
+    const auto infinity = Botan::hex_decode("3019" + prefix + "03020000");
+    BOOST_TEST(keypipe::test::error_of([&] { cert::public_key_from_spki(ByteView(infinity)); }) ==
+               "public key: EC point is the point at infinity");
+    const auto off_curve = Botan::hex_decode("3039" + prefix + "03220002" + std::string(64, '1'));
+    BOOST_TEST(keypipe::test::error_of([&] { cert::public_key_from_spki(ByteView(off_curve)); }) ==
+               "public key: EC point is not on the curve");
+    // brainpoolP256r1: the same words as every other reader.
+    const auto brainpool = Botan::hex_decode("301a301406072a8648ce3d020106092b2403030208010107030200ff");
+    BOOST_TEST(keypipe::test::error_of([&] { cert::public_key_from_spki(ByteView(brainpool)); }) ==
+               "unsupported curve: brainpoolP256r1 (P-256, P-384 and P-521 are supported)");
+}
+
+BOOST_AUTO_TEST_CASE(pkcs1_public_exponent_is_checked) {
+    const Botan::RSA_PrivateKey k(Botan::system_rng(), 1024);
+    for (const auto& [e, why] : {std::pair<Botan::BigInt, std::string>{1, "public exponent below 3"}, {4, "even public exponent"}}) {
+        const auto der = Botan::DER_Encoder().start_cons(Botan::SEQUENCE).encode(k.get_n()).encode(e).end_cons().get_contents_unlocked();
+        BOOST_TEST(keypipe::test::error_of([&] { cert::public_key_from_pkcs1(ByteView(der)); }) == "RSA public key: invalid RSA key (" + why + ")");
+    }
 }
 
 BOOST_AUTO_TEST_CASE(thumbprint_is_uppercase_sha1) {

@@ -2,6 +2,7 @@
 #include "key.h"
 #include "test_util.h"
 
+#include <botan/ecdsa.h>
 #include <botan/rsa.h>
 #include <botan/system_rng.h>
 
@@ -62,7 +63,10 @@ BOOST_AUTO_TEST_CASE(rsa_inconsistencies_are_named) {
     BOOST_TEST(error(p) == "t: inconsistent RSA key (n is not p*q)");
     p = all_parts();
     p.e = 4;
-    BOOST_TEST(error(p) == "t: inconsistent RSA key (bad public exponent)");
+    BOOST_TEST(error(p) == "t: invalid RSA key (even public exponent)");
+    p = all_parts();
+    p.e = 1;
+    BOOST_TEST(error(p) == "t: invalid RSA key (public exponent below 3)");
     p = all_parts();
     p.d += 2;
     BOOST_TEST(error(p) == "t: inconsistent RSA key (d does not match e, p and q)");
@@ -87,6 +91,72 @@ BOOST_AUTO_TEST_CASE(rsa_inconsistencies_are_named) {
     p.qinv = ref.get_c() + 1;
     BOOST_TEST(error_of([&] { make_rsa_private_key(p, "OpenSSH private key", "iqmp is not q^-1 mod p"); }) ==
                "OpenSSH private key: inconsistent RSA key (iqmp is not q^-1 mod p)");
+}
+
+BOOST_AUTO_TEST_CASE(key_type_table_is_in_enum_order_and_round_trips) {
+    for (size_t i = 0; i < key_types().size(); ++i) {
+        const KeyTypeInfo& row = key_types()[i];
+        BOOST_TEST((static_cast<size_t>(row.type) == i));
+        BOOST_TEST((key_type_from_ssh_name(row.ssh_name) == row.type));
+        if (row.family != KeyFamily::ecdsa) continue;
+        BOOST_TEST((key_type_from_curve_oid(std::string(row.curve_oid)) == row.type));
+        BOOST_TEST(ec_group(row.type).get_curve_oid().to_string() == row.curve_oid);
+        BOOST_TEST((ecdsa_key_type(row.bits) == row.type));
+        BOOST_TEST(ssh_name(row.type) == "ecdsa-sha2-" + std::string(row.ssh_curve));
+    }
+    for (KeyFamily f : {KeyFamily::rsa, KeyFamily::ecdsa, KeyFamily::ed25519})
+        BOOST_TEST(static_cast<int>(key_family_from_oid(std::string(algorithm_oid(f)))) == static_cast<int>(f));
+}
+
+BOOST_AUTO_TEST_CASE(unsupported_curves_and_algorithms_are_named_once) {
+    const std::string tail = " (P-256, P-384 and P-521 are supported)";
+    BOOST_TEST(error_of([] { key_type_from_curve_oid("1.3.132.0.10"); }) == "unsupported curve: secp256k1" + tail);
+    BOOST_TEST(error_of([] { key_type_from_curve_oid("1.3.36.3.3.2.8.1.1.7"); }) == "unsupported curve: brainpoolP256r1" + tail);
+    BOOST_TEST(error_of([] { key_type_from_curve_oid("1.2.3.4"); }) == "unsupported curve: 1.2.3.4" + tail);
+    BOOST_TEST(error_of([] { key_family_from_oid("1.2.840.10040.4.1"); }) == "unsupported key type: DSA");
+    BOOST_TEST(error_of([] { key_family_from_oid("1.3.101.113"); }) == "unsupported key type: Ed448");
+    BOOST_TEST(error_of([] { key_family_from_oid("1.2.3.4"); }) == "unsupported key algorithm 1.2.3.4");
+    BOOST_TEST(error_of([] { key_type_from_ssh_name("ssh-dss"); }) == "unsupported key type: DSA");
+    // A Botan key on such a curve gets the same words.
+    const Botan::ECDSA_PrivateKey k1(Botan::system_rng(), Botan::EC_Group("secp256k1"));
+    BOOST_TEST(error_of([&] { key_type_of(k1); }) == "unsupported curve: secp256k1" + tail);
+}
+
+BOOST_AUTO_TEST_CASE(ec_point_decoder_refuses_infinity_and_off_curve_points) {
+    for (const KeyTypeInfo& row : key_types()) {
+        if (row.family != KeyFamily::ecdsa) continue;
+        const Botan::ECDSA_PrivateKey key(Botan::system_rng(), ec_group(row.type));
+        const auto good = key.public_point().encode(Botan::PointGFp::UNCOMPRESSED);
+        BOOST_TEST((decode_ec_point(row.type, ByteView(good), "t") == key.public_point()));
+        const auto compressed = key.public_point().encode(Botan::PointGFp::COMPRESSED);
+        BOOST_TEST((decode_ec_point(row.type, ByteView(compressed), "t") == key.public_point()));
+        const uint8_t zero = 0;
+        BOOST_TEST(error_of([&] { decode_ec_point(row.type, ByteView(&zero, 1), "t"); }) == "t: EC point is the point at infinity");
+        auto off = good;
+        off.back() ^= 1;
+        BOOST_TEST(error_of([&] { decode_ec_point(row.type, ByteView(off), "t"); }) == "t: EC point is not on the curve");
+        BOOST_TEST(error_of([&] { decode_ec_point(row.type, ByteView(good).subspan(1), "t"); }) == "t: EC point is not on the curve");
+    }
+}
+
+BOOST_AUTO_TEST_CASE(one_rsa_public_check) {
+    const auto& ref = reference();
+    const Botan::BigInt& n = ref.get_n();
+    auto check = [&](const Botan::BigInt& nn, const Botan::BigInt& e) { return error_of([&] { check_rsa_public(nn, e, "t"); }); };
+    BOOST_TEST(check(n, 65537) == "no error");
+    BOOST_TEST(check(n, 3) == "no error");
+    BOOST_TEST(check(n, 1) == "t: invalid RSA key (public exponent below 3)");
+    BOOST_TEST(check(n, 0) == "t: invalid RSA key (public exponent below 3)");
+    BOOST_TEST(check(n, 65538) == "t: invalid RSA key (even public exponent)");
+    BOOST_TEST(check(n, n) == "t: invalid RSA key (public exponent not below the modulus)");
+    BOOST_TEST(check(n + 1, 65537) == "t: invalid RSA key (even modulus)");
+    BOOST_TEST(check(Botan::BigInt(3233), 17) == "t: invalid RSA key (modulus of 12 bits, below the 512-bit minimum)");
+    BOOST_TEST(check(Botan::BigInt::power_of_2(16400) + 1, 65537) == "t: RSA key of 16401 bits is larger than the 16384-bit limit");
+    // Every path that makes a key from n and e applies it.
+    BOOST_TEST(error_of([&] { make_rsa_public_key(n, 1, "t"); }) == "t: invalid RSA key (public exponent below 3)");
+    RsaParts parts = all_parts();
+    parts.e = parts.n + 2;
+    BOOST_TEST(error(parts) == "t: invalid RSA key (public exponent not below the modulus)");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

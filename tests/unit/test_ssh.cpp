@@ -3,10 +3,12 @@
 #include "error.h"
 #include "fmt_pkcs8.h"
 #include "ssh.h"
+#include "test_util.h"
 
 #include <botan/base64.h>
 #include <botan/hex.h>
 #include <botan/rsa.h>
+#include <botan/system_rng.h>
 
 #include <boost/test/unit_test.hpp>
 
@@ -75,6 +77,14 @@ BOOST_AUTO_TEST_CASE(refuses_unsupported_and_malformed_blobs) {
     } catch (const Error& e) {
         BOOST_TEST(std::string(e.what()) == "SSH public key: EC point is the point at infinity");
     }
+    // e = 1 was accepted from a blob (only "odd" was checked) and printed by ppk2key -y.
+    const Botan::RSA_PrivateKey rsa(Botan::system_rng(), 1024);
+    Writer e1;
+    e1.string(std::string_view("ssh-rsa"));
+    e1.mpint(Botan::BigInt(1));
+    e1.mpint(rsa.get_n());
+    BOOST_TEST(keypipe::test::error_of([&] { ssh::parse_public_blob(ByteView(e1.data())); }) ==
+               "SSH public key: invalid RSA key (public exponent below 3)");
 }
 
 BOOST_AUTO_TEST_CASE(comments_from_input_are_one_line_of_text) {
