@@ -14,6 +14,8 @@
 
 #include "cursor.h"
 #include "error.h"
+#include "lines.h"
+#include "pem.h"
 #include "ssh.h"
 
 #include <botan/base64.h>
@@ -39,27 +41,6 @@ std::string_view trim(std::string_view s) {
     while (!s.empty() && is_blank(s.back())) s.remove_suffix(1);
     return s;
 }
-
-// The input as lines without their line ends (LF or CRLF).
-class Lines {
-public:
-    explicit Lines(std::string_view text) : text_(text) {}
-    bool next(std::string_view& line) {
-        if (pos_ >= text_.size()) return false;
-        const size_t nl = text_.find('\n', pos_);
-        const size_t end = nl == std::string_view::npos ? text_.size() : nl;
-        line = text_.substr(pos_, end - pos_);
-        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-        pos_ = end + 1;
-        ++number_;
-        return true;
-    }
-    size_t number() const { return number_; }
-
-private:
-    std::string_view text_;
-    size_t pos_ = 0, number_ = 0;
-};
 
 std::string at_line(size_t n) { return "line " + std::to_string(n) + ": "; }
 
@@ -217,24 +198,23 @@ std::string display_comment(const Entry& entry) {
 }
 
 bool sniff(ByteView input) {
-    Lines lines(input.as_string());
+    Lines lines(input.as_string(), pem::max_line_bytes);
     std::string_view line;
-    while (lines.next(line)) {
-        const std::string_view s = trim(line);
-        if (s.empty() || s.front() == '#') continue;
-        if (s == rfc4716_begin) return true;
-        try {
+    try {
+        while (lines.next(line)) {
+            const std::string_view s = trim(line);
+            if (s.empty() || s.front() == '#') continue;
+            if (s == rfc4716_begin) return true;
             return read_line(s, lines.number(), false).has_value();
-        } catch (const std::exception&) {
-            return false;
         }
+    } catch (const std::exception&) {  // an overlong line, or a line that is no key
     }
     return false;
 }
 
 std::vector<Entry> read(ByteView input) {
     std::vector<Entry> out;
-    Lines lines(input.as_string());
+    Lines lines(input.as_string(), pem::max_line_bytes);
     std::string_view line;
     while (lines.next(line)) {
         const std::string_view s = trim(line);

@@ -1,6 +1,7 @@
 #include "pem.h"
 
 #include "error.h"
+#include "lines.h"
 
 #include <botan/base64.h>
 
@@ -35,30 +36,6 @@ bool marker_label(std::string_view line, std::string_view marker, std::string& l
     return true;
 }
 
-class Lines {
-public:
-    explicit Lines(std::string_view text) : text_(text) {}
-    // Next line without its terminator (LF or CRLF); false at the end.
-    bool next(std::string_view& line) {
-        if (pos_ >= text_.size()) return false;
-        size_t end = text_.find('\n', pos_);
-        if (end == std::string_view::npos) end = text_.size();
-        if (end - pos_ > max_line_bytes)
-            throw Error("line " + std::to_string(number_ + 1) + ": longer than " +
-                        std::to_string(max_line_bytes) + " bytes");
-        line = text_.substr(pos_, end - pos_);
-        pos_ = end + 1;
-        ++number_;
-        return true;
-    }
-    size_t number() const { return number_; }
-
-private:
-    std::string_view text_;
-    size_t pos_ = 0;
-    size_t number_ = 0;
-};
-
 bool is_base64_char(char c) {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
            c == '/' || c == '=';
@@ -85,7 +62,7 @@ bool contains_pem(ByteView input) {
 
 std::vector<Block> decode_all(ByteView input) {
     std::vector<Block> blocks;
-    Lines lines(input.as_string());
+    Lines lines(input.as_string(), max_line_bytes);
     std::string_view raw;
     std::string label;
     while (lines.next(raw)) {
