@@ -75,8 +75,7 @@ PublicKey public_key_from_spki(ByteView spki) {
         return public_key_from_pkcs1(bits);
     case KeyFamily::ecdsa: {
         const der::Element params = alg.any("curve");
-        if (params.tag != der::tag_oid) throw Error("public key: explicit EC parameters are not supported (named curves only)");
-        return make_ec_public_key(key_type_from_curve_oid(der::oid_string(params.value)), bits, "public key");
+        return make_ec_public_key(key_type_from_ec_parameters(params.whole, "public key"), bits, "public key");
     }
     case KeyFamily::ed25519:
         if (bits.size() != 32) throw Error("public key: Ed25519 key is not 32 bytes");

@@ -187,6 +187,13 @@ std::string detect_label(ByteView data) {
     if (k.size() == 2 && tag_at(0) == tag_oid && tag_at(1) == tag_ctx0) return "PKCS7";
     if (tag_at(0) == tag_integer) {
         const long v = small_int(k[0]);
+        // Explicit ECParameters (SEC1 §C.2, openssl ecparam -param_enc explicit): version 1,
+        // fieldID { prime-field or characteristic-two-field, ... }, curve, base, order [, cofactor].
+        if (v >= 1 && v <= 3 && (k.size() == 5 || k.size() == 6) && is_algid(k[1]) && tag_at(2) == tag_sequence &&
+            tag_at(3) == tag_octet_string && tag_at(4) == tag_integer && (k.size() == 5 || tag_at(5) == tag_integer)) {
+            const std::string field = oid_string(children(k[1])[0].value);
+            if (field == "1.2.840.10045.1.1" || field == "1.2.840.10045.1.2") return "EC PARAMETERS";
+        }
         if (k.size() >= 3 && (v == 0 || v == 1) && is_algid(k[1]) && tag_at(2) == tag_octet_string)
             return "PRIVATE KEY";
         if (v == 1 && tag_at(1) == tag_octet_string &&

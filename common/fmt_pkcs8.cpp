@@ -37,8 +37,12 @@ constexpr const char* oid_scrypt = "1.3.6.1.4.1.11591.4.11";
 const std::string pbes2_ciphers[] = {"2.16.840.1.101.3.4.1.2", "2.16.840.1.101.3.4.1.22", "2.16.840.1.101.3.4.1.42",
                                      "1.2.840.113549.3.7"};
 constexpr uint64_t max_scrypt_parallelism = 16;  // openssl and python-cryptography write p = 1
-const std::string pbkdf2_prfs[] = {"1.2.840.113549.2.7", "1.2.840.113549.2.8", "1.2.840.113549.2.9",
-                                   "1.2.840.113549.2.10", "1.2.840.113549.2.11"};
+// hmacWithSHA1, -SHA224, -SHA256, -SHA384, -SHA512 and -SHA512-256 (RFC 8018 §B.1.2):
+// every PRF openssl pkcs8 -v2prf offers that Botan 2 has the hash of.
+const std::string pbkdf2_prfs[] = {"1.2.840.113549.2.7",  "1.2.840.113549.2.8",  "1.2.840.113549.2.9",
+                                   "1.2.840.113549.2.10", "1.2.840.113549.2.11", "1.2.840.113549.2.13"};
+// hmacWithSHA512-224: openssl writes it, but Botan 2 has no SHA-512/224.
+constexpr const char* oid_hmac_sha512_224 = "1.2.840.113549.2.12";
 
 // Runs f with the passphrase as the std::string Botan wants; it lives only for the call.
 template <typename F>
@@ -98,6 +102,7 @@ uint64_t check_pbes2_cost(ByteView params_der, const KdfLimits& limit) {
         if (!kdf_params.at_end()) {
             der::Reader prf = kdf_params.sequence("prf");
             const std::string prf_oid = prf.oid("prf");
+            if (prf_oid == oid_hmac_sha512_224) throw Error("unsupported PRF hmacWithSHA512-224 (re-encrypt with: openssl pkcs8 -topk8 -v2 aes-256-cbc)");
             if (std::find(std::begin(pbkdf2_prfs), std::end(pbkdf2_prfs), prf_oid) == std::end(pbkdf2_prfs))
                 throw Error("unsupported PBKDF2 PRF " + prf_oid + " (HMAC with SHA-1 or SHA-2 is supported)");
         }

@@ -5,8 +5,10 @@
 // maths. Readers accept what OpenSSL, ssh-keygen and puttygen write, including SEC1 keys
 // whose curve comes from a preceding EC PARAMETERS block. Writers produce OpenSSL's bytes:
 // EC private scalars padded to the group order size, [0] and [1] in SEC1; legacy
-// encryption as ssh-keygen -m PEM (AES-128-CBC). Multi-prime RSA and explicit EC
-// parameters are not supported, and the errors say so.
+// encryption as ssh-keygen -m PEM (AES-128-CBC). Explicit EC parameters (openssl ec
+// -param_enc explicit) are read as the named curve they equal (key.cpp), and written as
+// that curve's OID, as ssh-keygen does. Multi-prime RSA is not supported, and the error
+// says so.
 #include "fmt_traditional.h"
 
 #include "der.h"
@@ -30,11 +32,7 @@ SecretBytes pad_scalar(const Botan::BigInt& d, const Botan::EC_Group& group) {
 }  // namespace
 
 KeyType curve_from_parameters(ByteView der_params, const char* what) {
-    const der::Element e = der::read_element(der_params, what);
-    if (e.tag == der::tag_sequence) throw Error(std::string(what) + ": explicit EC parameters are not supported (named curves only)");
-    if (e.tag != der::tag_oid || e.whole.size() != der_params.size())
-        throw Error(std::string(what) + ": EC parameters are not a named curve");
-    return key_type_from_curve_oid(der::oid_string(e.value));
+    return key_type_from_ec_parameters(der_params, what);
 }
 
 // ECPrivateKey (RFC 5915). `group` comes from the PKCS#8 AlgorithmIdentifier or an EC

@@ -227,7 +227,12 @@ void describe_object(const Object& o, ByteView curve, std::vector<Item>& out) {
         item.format = "X.509 CRL";
     } else if (l == "EC PARAMETERS") {
         item.kind = "EC parameters";
-        item.format = "named curve";
+        item.format = !body.empty() && body[0] == der::tag_oid ? "named curve" : "explicit parameters";
+        try {
+            item.detail = "curve " + std::string(key_type_info(key_type_from_ec_parameters(body, "EC PARAMETERS")).curve);
+        } catch (const Error& e) {
+            item.key_problem = e.what();
+        }
     } else if (l == "OPENSSH PRIVATE KEY") {
         item.kind = "private key";
         item.format = "OpenSSH";

@@ -1,5 +1,6 @@
 #include "key.h"
 
+#include "der.h"
 #include "error.h"
 
 #include <botan/der_enc.h>
@@ -111,6 +112,76 @@ KeyType key_type_from_curve_oid(const std::string& oid) {
     for (const auto& c : unsupported_curves)
         if (oid == c.oid) name = c.name;
     throw Error("unsupported curve: " + name + " (" + supported_curves() + " are supported)");
+}
+
+namespace {
+
+constexpr std::string_view oid_prime_field = "1.2.840.10045.1.1";
+constexpr std::string_view oid_binary_field = "1.2.840.10045.1.2";
+// Bounds on explicit parameters before Botan decodes them (it tests p and n for primality):
+// the largest supported curve, P-521, has a 521-bit p and n, and a 133-byte point.
+constexpr size_t max_explicit_field_bits = 521;
+constexpr size_t max_explicit_point_bytes = 1 + 2 * 66;
+
+bool same_curve(const Botan::EC_Group& a, const Botan::EC_Group& b) {
+    // EC_Group's == compares p, a, b and G; n and h are compared too, so that parameters
+    // with a named curve's equation and generator but another order are not taken for it.
+    return a == b && a.get_order() == b.get_order() && a.get_cofactor() == b.get_cofactor();
+}
+
+// The curve given by explicit parameters (SEC1 §C.2 ECParameters), checked against the
+// supported curves, then against the curves known by name only.
+KeyType key_type_from_explicit(ByteView der, const std::string& what) {
+    const std::string ctx = what + ": explicit EC parameters";
+    der::Reader r(der, ctx);
+    const long version = r.small_integer("version");
+    if (version < 1 || version > 3) r.fail("version", "must be 1, 2 or 3");
+    der::Reader field = r.sequence("fieldID");
+    const std::string field_type = field.oid("fieldType");
+    if (field_type == oid_binary_field)
+        throw Error("unsupported curve: explicit parameters over a binary field (" + supported_curves() + " are supported)");
+    if (field_type != oid_prime_field) field.fail("fieldType", "unknown field type " + field_type);
+    const std::string no_match =
+        "unsupported curve: explicit parameters matching no named curve (" + supported_curves() + " are supported)";
+    // Anything larger than the largest supported curve matches none: refuse it before any
+    // arithmetic on numbers the file chose.
+    const Botan::BigInt p = field.integer("prime-p");
+    field.expect_end("FieldID");
+    der::Reader curve = r.sequence("curve");
+    const ByteView a = curve.octet_string("a"), b = curve.octet_string("b");
+    if (curve.next_is(der::tag_bit_string)) curve.bit_string("seed");
+    curve.expect_end("Curve");
+    const ByteView base = r.octet_string("base");
+    const Botan::BigInt order = r.integer("order");
+    if (!r.at_end()) r.integer("cofactor", 64);
+    r.expect_end("ECParameters");
+    const size_t field_bytes = (max_explicit_field_bits + 7) / 8;
+    if (p.bits() > max_explicit_field_bits || order.bits() > max_explicit_field_bits + 1 || a.size() > field_bytes ||
+        b.size() > field_bytes || base.size() > max_explicit_point_bytes)
+        throw Error(no_match);
+    const Botan::EC_Group group = translate_errors(ctx + ": invalid parameters", [&] { return Botan::EC_Group(der.data(), der.size()); });
+    for (const auto& t : types)
+        if (t.family == KeyFamily::ecdsa && same_curve(group, ec_group(t.type))) return t.type;
+    for (const auto& c : unsupported_curves) {
+        try {
+            if (same_curve(group, Botan::EC_Group(Botan::OID(std::string(c.oid)))))
+                throw Error("unsupported curve: " + std::string(c.name) + " (explicit parameters; " + supported_curves() +
+                            " are supported)");
+        } catch (const Botan::Exception&) {  // a curve this Botan does not know
+        }
+    }
+    throw Error(no_match);
+}
+
+}  // namespace
+
+KeyType key_type_from_ec_parameters(ByteView der, const std::string& what) {
+    const der::Element e = der::read_element(der, what);
+    if (e.whole.size() != der.size()) throw Error(what + ": bytes after the EC parameters");
+    if (e.tag == der::tag_oid) return key_type_from_curve_oid(der::oid_string(e.value));
+    if (e.tag == der::tag_sequence) return key_type_from_explicit(der, what);
+    if (e.tag == der::tag_null) throw Error(what + ": EC parameters are implicitlyCA (NULL), which names no curve");
+    throw Error(what + ": EC parameters are neither a named curve nor explicit parameters");
 }
 
 KeyType ecdsa_key_type(size_t bits) {

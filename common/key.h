@@ -60,6 +60,14 @@ std::string_view algorithm_oid(KeyFamily family);
 // The ECDSA key type of a named-curve OID. Throws Error "unsupported curve: NAME (P-256,
 // P-384 and P-521 are supported)", NAME as secp256k1 or brainpoolP256r1, else the OID.
 KeyType key_type_from_curve_oid(const std::string& curve_oid);
+// The ECDSA key type of EC parameters (RFC 5480 ECParameters, SEC1 §C.2) as SPKI, PKCS#8,
+// SEC1 [0] and EC PARAMETERS blocks hold them: a named-curve OID (key_type_from_curve_oid),
+// or explicit prime-field parameters (openssl ec -param_enc explicit) whose p, a, b, G, n
+// and h equal those of a supported curve, which they are then taken as (OpenSSH does the
+// same). Throws Error "WHAT: ..." for malformed parameters, "unsupported curve: NAME
+// (explicit parameters; ...)" for those of a curve keypipe knows by name but does not
+// support, and "unsupported curve: explicit parameters matching no named curve (...)".
+KeyType key_type_from_ec_parameters(ByteView der, const std::string& what);
 // The ECDSA key type of a field size (256, 384, 521). Throws Error.
 KeyType ecdsa_key_type(size_t bits);
 // The curve of an ECDSA key type (built once).

@@ -11,7 +11,9 @@ using namespace keypipe;
 
 int main(int argc, char** argv) {
     Tool tool("key2ppk", "Convert a private key to a PuTTY .ppk file (PPK v3 unless --ppk-param version=2).\n"
-                         "Reads PKCS#8 (plain or encrypted), PKCS#1, SEC1, legacy encrypted PEM, OpenSSH and PPK keys.");
+                         "Reads PKCS#8 (plain or encrypted), PKCS#1, SEC1, legacy encrypted PEM, OpenSSH and PPK keys.\n"
+                         "EC keys with explicit curve parameters (openssl -param_enc explicit) are read as the\n"
+                         "named curve they equal (P-256, P-384, P-521), as ssh-keygen does.");
     tool.options()
         ("ppk-param", po::value<std::string>()->value_name("PARAMS"),
          "puttygen's PPK parameters, KEY=VALUE,...: version (3), kdf (argon2id), memory (8192 KiB), "

@@ -122,7 +122,22 @@ put('p8-ed448-key.pem', pem('PRIVATE KEY', p8(ed448.Ed448PrivateKey.generate()))
 put('p8-x25519.pem', pem('PRIVATE KEY', p8(x25519.X25519PrivateKey.generate())), KEYS, 'unsupported key type: X25519')
 put('p8-x448.pem', pem('PRIVATE KEY', p8(x448.X448PrivateKey.generate())), KEYS, 'unsupported key type: X448')
 put('p8-secp256k1.pem', pem('PRIVATE KEY', p8(ec.generate_private_key(ec.SECP256K1()))), KEYS, 'unsupported curve: secp256k1')
-put('p8-explicit-ec-params.pem', openssl('pkcs8', '-topk8', '-nocrypt', stdin=openssl('ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-param_enc', 'explicit')), KEYS, 'explicit EC parameters')
+# Explicit EC parameters equal to a named curve are read as that curve (issue 12); these
+# match no curve keypipe supports.
+put('p8-explicit-brainpool.pem', openssl('pkcs8', '-topk8', '-nocrypt', stdin=openssl('ecparam', '-name', 'brainpoolP256r1', '-genkey', '-noout', '-param_enc', 'explicit')), KEYS, 'unsupported curve: brainpoolP256r1 \\(explicit parameters')
+P256_P = 2**256 - 2**224 + 2**192 + 2**96 - 1
+P256_B = 0x5ac635d8aa3a93e7b3ebbd55769886bc651d06b0cc53b0f63bce3c3e27d2604b
+P256_N = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551
+def ec_explicit(p, a, b, g, n, size):
+    return seq(integer(1), seq(oid('1.2.840.10045.1.1'), integer(p)), seq(octets(a.to_bytes(size, 'big')), octets(b.to_bytes(size, 'big'))),
+               octets(g), integer(n), integer(1))
+G2 = ec.derive_private_key(2, ec.SECP256R1()).public_key().public_numbers()  # P-256 with generator 2G: no named curve
+put('p8-explicit-other-generator.pem', pem('PRIVATE KEY', seq(integer(0), seq(oid('1.2.840.10045.2.1'),
+    ec_explicit(P256_P, P256_P - 3, P256_B, b'\x04' + G2.x.to_bytes(32, 'big') + G2.y.to_bytes(32, 'big'), P256_N, 32)),
+    octets(seq(integer(1), octets((12345).to_bytes(32, 'big')))))), KEYS, 'explicit parameters matching no named curve')
+HUGE_P = (1 << 8191) | 1  # far beyond P-521: refused before Botan tests it for primality
+put('spki-explicit-huge-field.pem', pem('PUBLIC KEY', seq(seq(oid('1.2.840.10045.2.1'), ec_explicit(HUGE_P, 1, 1, b'\x04' + bytes(2048), 7, 1024)),
+    tlv(0x03, b'\x00\x04' + bytes(2048)))), 'sshpubfromcert', 'explicit parameters matching no named curve')
 put('p8-rsa-bad-crt.pem', pem('PRIVATE KEY', rsa_p8(n, e, d, p, q, rn.dmp1 ^ 2, rn.dmq1, rn.iqmp)), KEYS, 'CRT values')
 put('p8-rsa-n-not-pq.pem', pem('PRIVATE KEY', rsa_p8(n + 2, e, d, p, q, rn.dmp1, rn.dmq1, rn.iqmp)), KEYS, 'n is not p\\*q')
 put('p8-rsa-d-wrong.pem', pem('PRIVATE KEY', rsa_p8(n, e, d + 2, p, q, (d + 2) % (p - 1), (d + 2) % (q - 1), rn.iqmp)), KEYS, 'd does not match')

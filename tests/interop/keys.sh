@@ -106,4 +106,37 @@ for name in rsa.p8-aes256.pem ecdsa256.trad-aes256.pem ed25519.openssh-enc rsa.p
     check "wrong passphrase: $name" '[[ $rc == 1 && $(wc -l < err.txt) == 1 && ! -e "wrong-$name.ppk" ]] && grep -q "wrong passphrase" err.txt'
 done
 
+# Explicit EC parameters (openssl -param_enc explicit; tests/golden/ecexplicit): read as the
+# named curve on every path, as ssh-keygen does, and converted exactly as the named-curve key.
+ex=$tests_dir/golden/ecexplicit
+for t in p256 p384 p521; do
+    want=$(two < "$ex/$t.pub")
+    for form in sec1.pem p8.pem p8.der p8-enc.pem; do
+        check "ppk2key -y $t.$form (explicit) = ssh-keygen -y" \
+            '[[ $("$bin/ppk2key" -y --passin "file:$ex/passphrase.txt" "$ex/$t.$form" | two) == "$want" ]]'
+    done
+    check "ppk2key -y $t.ecparam.pem (explicit EC PARAMETERS first) = ssh-keygen -y" \
+        '[[ $("$bin/ppk2key" -y "$ex/$t.ecparam.pem" | two) == $(two < "$ex/$t.ecparam.pub") ]]'
+    "$bin/key2ppk" "$ex/$t.named.pem" -o "$t.named.ppk"
+    check "key2ppk $t.sec1.pem (explicit) = key2ppk of the named-curve key, byte for byte" \
+        '"$bin/key2ppk" "$ex/$t.sec1.pem" -o "$t.explicit.ppk" && cmp -s "$t.explicit.ppk" "$t.named.ppk"'
+    # puttygen cannot read explicit parameters ("ASN.1 decoding failure"): compare with its
+    # PPK of the same key in SEC1 with the curve OID.
+    openssl ec -in "$ex/$t.named.pem" -out "$t.named-sec1.pem" 2> /dev/null
+    puttygen "$t.named-sec1.pem" -O private -o "$t.puttygen.ppk"
+    check "key2ppk $t.sec1.pem (explicit) = puttygen of the named-curve key" 'cmp -s "$t.explicit.ppk" "$t.puttygen.ppk"'
+    check "ppk2key --format pkcs8 $t.p8.pem (explicit) = openssl genpkey's named-curve file" \
+        '"$bin/ppk2key" --format pkcs8 "$ex/$t.p8.pem" -o "$t.p8.out" && cmp -s "$t.p8.out" "$ex/$t.named.pem"'
+    check "sshpubfromcert $t.spki.pem (explicit) = ssh-keygen -i -m PKCS8" \
+        '[[ $("$bin/sshpubfromcert" "$ex/$t.spki.pem" | two) == $(ssh-keygen -i -m PKCS8 -f "$ex/$t.spki.pem" | two) ]]'
+    for c in crt.pem crt.der; do
+        check "sshpubfromcert $t.$c (explicit SPKI) = ssh-keygen -y of its key" '[[ $("$bin/sshpubfromcert" "$ex/$t.$c" | two) == "$want" ]]'
+    done
+    check "der2pem $t.params.der (explicit) = openssl ecparam's EC PARAMETERS" '"$bin/der2pem" "$ex/$t.params.der" | cmp -s - "$ex/$t.params.pem"'
+    check "keyinfo $t.params.pem names the curve" \
+        '[[ $("$bin/keyinfo" "$ex/$t.params.pem") == *"EC parameters (explicit parameters, PEM), curve P-${t#p}"* ]]'
+done
+check "ppk2key -y p256.compressed.pem (explicit, compressed points) = ssh-keygen -y" \
+    '[[ $("$bin/ppk2key" -y "$ex/p256.compressed.pem" | two) == $(two < "$ex/p256.pub") ]]'
+
 finish

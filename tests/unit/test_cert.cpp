@@ -3,6 +3,7 @@
 #include "ssh.h"
 #include "test_util.h"
 
+#include <botan/base64.h>
 #include <botan/der_enc.h>
 #include <botan/ed25519.h>
 #include <botan/rsa.h>
@@ -99,6 +100,21 @@ BOOST_AUTO_TEST_CASE(spki_ec_point_is_checked) {
     const auto brainpool = Botan::hex_decode("301a301406072a8648ce3d020106092b2403030208010107030200ff");
     BOOST_TEST(keypipe::test::error_of([&] { cert::public_key_from_spki(ByteView(brainpool)); }) ==
                "unsupported curve: brainpoolP256r1 (P-256, P-384 and P-521 are supported)");
+}
+
+BOOST_AUTO_TEST_CASE(spki_and_certificates_with_explicit_ec_parameters) {
+    // openssl ec -param_enc explicit -pubout, and a certificate made with that key
+    // (tests/golden/ecexplicit/make.sh): read as the named curve, as ssh-keygen -i does.
+    for (const char* t : {"p256", "p384", "p521"}) {
+        const std::string base = std::string("ecexplicit/") + t;
+        const std::string pub = test::golden_line(base + ".pub") + "\n";
+        const std::string pem = test::golden(base + ".spki.pem");
+        const std::string b64 = pem.substr(pem.find('\n') + 1, pem.find("-----END") - pem.find('\n') - 1);
+        const auto spki = Botan::base64_decode(b64);
+        BOOST_TEST(ssh::authorized_keys_line(cert::public_key_from_spki(ByteView(spki)), "") == pub, base);
+        const cert::Certificate c = cert::read_certificate(ByteView(test::golden(base + ".crt.der")));
+        BOOST_TEST(ssh::authorized_keys_line(c.key, "") == pub, base);
+    }
 }
 
 BOOST_AUTO_TEST_CASE(pkcs1_public_exponent_is_checked) {

@@ -46,6 +46,9 @@ BOOST_AUTO_TEST_CASE(detects_every_label_of_the_table) {
     BOOST_TEST(label_of(seq("020101020101")) == "RSA PUBLIC KEY");
     BOOST_TEST(label_of(seq("020100020101020101020101020101020101")) == "DSA PRIVATE KEY");
     BOOST_TEST(label_of("06082a8648ce3d030107") == "EC PARAMETERS");
+    // Explicit parameters (openssl ecparam -param_enc explicit): version 1, fieldID, curve, base, order, cofactor.
+    BOOST_TEST(label_of(seq("020101" + seq("06072a8648ce3d0101020107") + seq("040101040101") + "040100" + "020107" + "020101")) ==
+               "EC PARAMETERS");
     BOOST_TEST(label_of(seq("06092a864886f70d010702a000")) == "PKCS7");
     BOOST_TEST(label_of(seq(tbs_v3 + signed_tail) + "3000") == "TRUSTED CERTIFICATE");
 }

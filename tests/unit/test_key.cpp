@@ -2,6 +2,7 @@
 #include "key.h"
 #include "test_util.h"
 
+#include <botan/der_enc.h>
 #include <botan/ecdsa.h>
 #include <botan/rsa.h>
 #include <botan/system_rng.h>
@@ -10,6 +11,7 @@
 
 using namespace keypipe;
 using keypipe::test::error_of;
+using keypipe::test::golden;
 
 namespace {
 
@@ -120,6 +122,59 @@ BOOST_AUTO_TEST_CASE(unsupported_curves_and_algorithms_are_named_once) {
     // A Botan key on such a curve gets the same words.
     const Botan::ECDSA_PrivateKey k1(Botan::system_rng(), Botan::EC_Group("secp256k1"));
     BOOST_TEST(error_of([&] { key_type_of(k1); }) == "unsupported curve: secp256k1" + tail);
+}
+
+BOOST_AUTO_TEST_CASE(explicit_ec_parameters_equal_to_a_named_curve_are_that_curve) {
+    for (const KeyTypeInfo& row : key_types()) {
+        if (row.family != KeyFamily::ecdsa) continue;
+        const auto named = ec_group(row.type).DER_encode(Botan::EC_DOMPAR_ENC_OID);
+        const auto explicit_params = ec_group(row.type).DER_encode(Botan::EC_DOMPAR_ENC_EXPLICIT);
+        BOOST_TEST((key_type_from_ec_parameters(ByteView(named), "t") == row.type));
+        BOOST_TEST((key_type_from_ec_parameters(ByteView(explicit_params), "t") == row.type));
+    }
+    // What openssl ecparam -param_enc explicit writes (with the curve's seed).
+    BOOST_TEST((key_type_from_ec_parameters(ByteView(golden("ecexplicit/p256.params.der")), "t") == KeyType::ecdsa_p256));
+    BOOST_TEST((key_type_from_ec_parameters(ByteView(golden("ecexplicit/p384.params.der")), "t") == KeyType::ecdsa_p384));
+    BOOST_TEST((key_type_from_ec_parameters(ByteView(golden("ecexplicit/p521.params.der")), "t") == KeyType::ecdsa_p521));
+}
+
+BOOST_AUTO_TEST_CASE(explicit_ec_parameters_of_no_supported_curve_are_named) {
+    const std::string tail = "P-256, P-384 and P-521 are supported)";
+    const std::string no_match = "unsupported curve: explicit parameters matching no named curve (" + tail;
+    auto error = [](const std::vector<uint8_t>& der) { return error_of([&] { key_type_from_ec_parameters(ByteView(der), "t"); }); };
+    // Curves Botan knows by name and SSH does not.
+    BOOST_TEST(error(Botan::EC_Group(Botan::OID("1.3.36.3.3.2.8.1.1.7")).DER_encode(Botan::EC_DOMPAR_ENC_EXPLICIT)) ==
+               "unsupported curve: brainpoolP256r1 (explicit parameters; " + tail);
+    BOOST_TEST(error(Botan::EC_Group("secp256k1").DER_encode(Botan::EC_DOMPAR_ENC_EXPLICIT)) ==
+               "unsupported curve: secp256k1 (explicit parameters; " + tail);
+    // P-256's equation with another generator (2G), or another order: no curve at all.
+    const Botan::EC_Group& p256 = ec_group(KeyType::ecdsa_p256);
+    const Botan::PointGFp g2 = p256.get_base_point() * 2;
+    const Botan::EC_Group other_g(p256.get_p(), p256.get_a(), p256.get_b(), g2.get_affine_x(), g2.get_affine_y(),
+                                  p256.get_order(), p256.get_cofactor());
+    BOOST_TEST(error(other_g.DER_encode(Botan::EC_DOMPAR_ENC_EXPLICIT)) == no_match);
+    // A field far larger than any supported curve's is refused before Botan tests it;
+    // binary fields are named.
+    auto params = [](const char* field_type, const Botan::BigInt& p) {
+        std::vector<uint8_t> out;
+        Botan::DER_Encoder(out)
+            .start_cons(Botan::SEQUENCE)
+            .encode(size_t(1))
+            .start_cons(Botan::SEQUENCE).encode(Botan::OID(field_type)).encode(p).end_cons()
+            .start_cons(Botan::SEQUENCE)
+            .encode(std::vector<uint8_t>(1, 1), Botan::OCTET_STRING)
+            .encode(std::vector<uint8_t>(1, 1), Botan::OCTET_STRING)
+            .end_cons()
+            .encode(std::vector<uint8_t>(1, 0), Botan::OCTET_STRING)
+            .encode(Botan::BigInt(7))
+            .end_cons();
+        return out;
+    };
+    BOOST_TEST(error(params("1.2.840.10045.1.1", Botan::BigInt::power_of_2(8000) + 1)) == no_match);
+    BOOST_TEST(error(params("1.2.840.10045.1.2", Botan::BigInt(7))) ==
+               "unsupported curve: explicit parameters over a binary field (" + tail);
+    BOOST_TEST(error({0x05, 0x00}) == "t: EC parameters are implicitlyCA (NULL), which names no curve");
+    BOOST_TEST(error({0x02, 0x01, 0x01}) == "t: EC parameters are neither a named curve nor explicit parameters");
 }
 
 BOOST_AUTO_TEST_CASE(ec_point_decoder_refuses_infinity_and_off_curve_points) {

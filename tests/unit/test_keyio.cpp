@@ -1,6 +1,7 @@
 // Reading any private key (common/keyio.cpp): dispatch through the table, what a
 // non-key input is called, and the public part of a PPK without its passphrase.
 #include "error.h"
+#include "fmt_pkcs8.h"
 #include "keyio.h"
 #include "ssh.h"
 #include "test_util.h"
@@ -25,6 +26,29 @@ BOOST_AUTO_TEST_CASE(every_golden_form_of_a_key_reads_to_the_same_key) {
         ++read;
     }
     BOOST_TEST(read == 13u);
+}
+
+BOOST_AUTO_TEST_CASE(explicit_ec_parameters_read_as_the_named_curve) {
+    // openssl ec -param_enc explicit and its PKCS#8 forms (tests/golden/ecexplicit/make.sh):
+    // the same key as the named-curve file, written back with the curve's OID.
+    const std::string pass = golden_line("ecexplicit/passphrase.txt");
+    for (const char* t : {"p256", "p384", "p521"}) {
+        const std::string base = std::string("ecexplicit/") + t;
+        NoPassphrase none;
+        const PrivateKey named = read_private_key(ByteView(golden(base + ".named.pem")), none);
+        for (const char* form : {".sec1.pem", ".p8.pem", ".p8.der", ".p8-enc.pem"}) {
+            FixedPassphrase p(pass);
+            const PrivateKey key = read_private_key(ByteView(golden(base + form)), p);
+            BOOST_TEST((key.type == named.type), base + form);
+            BOOST_TEST(ssh::authorized_keys_line(key.public_key(), "") == golden_line(base + ".pub") + "\n", base + form);
+            BOOST_TEST((pkcs8::write(key) == pkcs8::write(named)), base + form);
+        }
+        const PrivateKey own = read_private_key(ByteView(golden(base + ".ecparam.pem")), none);
+        BOOST_TEST(ssh::authorized_keys_line(own.public_key(), "") == golden_line(base + ".ecparam.pub") + "\n");
+    }
+    NoPassphrase none;
+    BOOST_TEST(error_of([&] { read_private_key(ByteView(golden("ecexplicit/brainpoolP256r1.sec1.pem")), none); }) ==
+               "unsupported curve: brainpoolP256r1 (explicit parameters; P-256, P-384 and P-521 are supported)");
 }
 
 BOOST_AUTO_TEST_CASE(inputs_without_a_private_key_are_named) {
