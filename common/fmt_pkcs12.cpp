@@ -69,8 +69,10 @@ struct MacHash {
 };
 constexpr MacHash mac_hashes[] = {
     {"1.3.14.3.2.26", "SHA-1"},          {"2.16.840.1.101.3.4.2.4", "SHA-224"}, {"2.16.840.1.101.3.4.2.1", "SHA-256"},
-    {"2.16.840.1.101.3.4.2.2", "SHA-384"}, {"2.16.840.1.101.3.4.2.3", "SHA-512"},
+    {"2.16.840.1.101.3.4.2.2", "SHA-384"}, {"2.16.840.1.101.3.4.2.3", "SHA-512"}, {"2.16.840.1.101.3.4.2.6", "SHA-512-256"},
 };
+// openssl pkcs12 -macalg sha512-224 writes it; Botan 2 has no SHA-512/224.
+constexpr const char* oid_sha512_224 = "2.16.840.1.101.3.4.2.5";
 
 // The PKCS#12 PBEs of RFC 7292 Appendix C, all with SHA-1.
 struct Pbe {
@@ -316,6 +318,7 @@ MacData read_mac_data(der::Reader& m, const KdfLimits& limits) {
     der::Reader alg = digest_info.sequence("digestAlgorithm");
     const std::string oid = alg.oid("digestAlgorithm");
     if (oid == oid_pbmac1) throw Error("unsupported PKCS#12 MAC PBMAC1 (RFC 9579)");
+    if (oid == oid_sha512_224) throw Error("unsupported PKCS#12 MAC digest SHA-512/224 (re-export with openssl pkcs12 -macalg sha256)");
     if (!alg.at_end()) alg.expect(der::tag_null, "digestAlgorithm parameters");
     alg.expect_end("digestAlgorithm");
     MacData mac;

@@ -58,4 +58,24 @@ for cn in ' lead' 'trail  ' '   ' 'in  side'; do
     "$bin/sshpubfromcert" "cn$i.pem" > "cn$i.pub"
     check "--fingerprint for CN '$cn' = ssh-keygen -l of its line" '"$bin/sshpubfromcert" --fingerprint "cn$i.pem" | cmp -s - <(ssh-keygen -l -f "cn$i.pub")'
 done
+# PBKDF2 with hmacWithSHA512-256 / -224 (openssl pkcs8 -v2prf) and PKCS#12 MACs with
+# SHA-512/256 and SHA-512/224 (openssl pkcs12 -macalg): the first of each is read, the
+# second refused by name (Botan 2 has no SHA-512/224), exit 1 and one line.
+printf 'prf-pass\n' > prf.txt
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out prf.key 2> /dev/null
+want=$(ssh-keygen -y -f prf.key | cut -d" " -f1,2)
+openssl req -x509 -key prf.key -subj /CN=prf -out prf.crt 2> /dev/null
+for v in 512-256 512-224; do
+    openssl pkcs8 -topk8 -v2 aes-256-cbc -v2prf "hmacWithSHA$v" -in prf.key -passout file:prf.txt -out "prf-$v.p8"
+    openssl pkcs12 -export -inkey prf.key -in prf.crt -passout file:prf.txt -macalg "sha$v" -out "prf-$v.p12"
+done
+for f in prf-512-256.p8 prf-512-256.p12; do
+    check "key2ppk reads $f = ssh-keygen -y of the key" \
+        '"$bin/key2ppk" --passin file:prf.txt "$f" -o "$f.ppk" && [[ $(puttygen -L "$f.ppk" | cut -d" " -f1,2) == "$want" ]]'
+done
+set +e; "$bin/key2ppk" --passin file:prf.txt prf-512-224.p8 -o prf224.ppk 2> err.txt; rc=$?; set -e
+check "hmacWithSHA512-224 is refused by name" '[[ $rc == 1 && $(wc -l < err.txt) == 1 && ! -e prf224.ppk ]] && grep -q "unsupported PRF hmacWithSHA512-224" err.txt'
+set +e; "$bin/key2ppk" --passin file:prf.txt prf-512-224.p12 -o prf224.ppk 2> err.txt; rc=$?; set -e
+check "a PKCS#12 MAC with SHA-512/224 is refused by name" '[[ $rc == 1 && $(wc -l < err.txt) == 1 ]] && grep -q "unsupported PKCS#12 MAC digest SHA-512/224" err.txt'
+
 finish

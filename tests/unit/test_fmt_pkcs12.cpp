@@ -5,6 +5,7 @@
 #include "kdf_limits.h"
 #include "keyio.h"
 #include "objects.h"
+#include "ssh.h"
 #include "test_util.h"
 
 #include <botan/der_enc.h>
@@ -118,6 +119,17 @@ BOOST_AUTO_TEST_CASE(reads_every_peer_file) {
             BOOST_TEST(first(entries, pkcs12::Entry::Kind::private_key).der == original_key("rsa"));
         }
     }
+}
+
+BOOST_AUTO_TEST_CASE(mac_with_sha512_256_and_sha512_224) {
+    // openssl pkcs12 -export -macalg sha512-256 / sha512-224 (tests/golden/prf/make.sh).
+    const std::string pass = test::golden_line("prf/passphrase.txt");
+    FixedPassphrase p(pass);
+    const PrivateKey key = pkcs12::read_private_key(view(golden("prf/key.mac-sha512-256.p12")), p);
+    BOOST_TEST(ssh::authorized_keys_line(key.public_key(), "") == test::golden_line("prf/key.pub") + "\n");
+    FixedPassphrase p2(pass);
+    BOOST_TEST(error_of([&] { pkcs12::read(view(golden("prf/key.mac-sha512-224.p12")), p2); }) ==
+               "unsupported PKCS#12 MAC digest SHA-512/224 (re-export with openssl pkcs12 -macalg sha256)");
 }
 
 BOOST_AUTO_TEST_CASE(attributes) {

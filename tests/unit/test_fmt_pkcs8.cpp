@@ -160,6 +160,22 @@ BOOST_AUTO_TEST_CASE(legacy_pem_round_trip) {
                "wrong passphrase");
 }
 
+BOOST_AUTO_TEST_CASE(every_pbkdf2_prf_openssl_offers) {
+    // openssl pkcs8 -topk8 -v2 aes-256-cbc -v2prf PRF (tests/golden/prf/make.sh).
+    const std::string pass = test::golden_line("prf/passphrase.txt");
+    const std::string want = test::golden_line("prf/key.pub") + "\n";
+    for (const std::string prf : {"hmacWithSHA224", "hmacWithSHA384", "hmacWithSHA512", "hmacWithSHA512-256"}) {
+        FixedPassphrase p(pass);
+        const auto objects = read_objects(ByteView(test::golden("prf/key.p8-" + prf + ".pem")));
+        BOOST_TEST(ssh::authorized_keys_line(pkcs8::read_encrypted(ByteView(objects.at(0).body), p).public_key(), "") == want, prf);
+    }
+    // Botan 2 has no SHA-512/224: refused by name, before the passphrase is asked for.
+    NoPassphrase none;
+    const auto objects = read_objects(ByteView(test::golden("prf/key.p8-hmacWithSHA512-224.pem")));
+    BOOST_TEST(error_of([&] { pkcs8::read_encrypted(ByteView(objects.at(0).body), none); }) ==
+               "unsupported PRF hmacWithSHA512-224 (re-encrypt with: openssl pkcs8 -topk8 -v2 aes-256-cbc)");
+}
+
 BOOST_AUTO_TEST_CASE(unsupported_algorithms_are_named) {
     // PKCS#8 with the DSA OID and a dummy body.
     const auto dsa = Botan::hex_decode("3012020100300906072a8648ce380401040200ff");
