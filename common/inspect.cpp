@@ -14,6 +14,7 @@
 #include "error.h"
 #include "fmt_openssh.h"
 #include "fmt_pkcs8.h"
+#include "fmt_pkcs12.h"
 #include "fmt_traditional.h"
 #include "fmt_ppk.h"
 #include "fmt_sshpub.h"
@@ -22,7 +23,9 @@
 #include "ssh.h"
 #include "text.h"
 
+#include <botan/base64.h>
 #include <botan/ber_dec.h>
+#include <botan/der_enc.h>
 #include <botan/oids.h>
 
 namespace keypipe::inspect {
@@ -108,7 +111,8 @@ std::string oid_name(const Botan::OID& oid) {
         {"1.2.840.113549.2.11", "HMAC-SHA512"},       {"1.2.840.113549.2.12", "HMAC-SHA512-224"},
         {"1.2.840.113549.2.13", "HMAC-SHA512-256"},   {"1.2.840.113549.1.12.1.3", "pbeWithSHAAnd3-KeyTripleDES-CBC"},
         {"1.2.840.113549.1.12.1.6", "pbeWithSHAAnd40BitRC2-CBC"}, {"1.2.840.113549.1.12.1.5", "pbeWithSHAAnd128BitRC2-CBC"},
-        {"1.2.840.113549.1.12.1.1", "pbeWithSHAAnd128BitRC4"},    {"1.2.840.113549.1.5.3", "pbeWithMD5AndDES-CBC"},
+        {"1.2.840.113549.1.12.1.1", "pbeWithSHAAnd128BitRC4"},    {"1.2.840.113549.1.12.1.2", "pbeWithSHAAnd40BitRC4"},
+        {"1.2.840.113549.1.12.1.4", "pbeWithSHAAnd2-KeyTripleDES-CBC"}, {"1.2.840.113549.1.5.3", "pbeWithMD5AndDES-CBC"},
         {"1.2.840.113549.1.5.10", "pbeWithSHA1AndDES-CBC"},
     };
     const std::string dotted = oid.to_string();
@@ -118,55 +122,61 @@ std::string oid_name(const Botan::OID& oid) {
     return botan.empty() ? dotted : botan;
 }
 
-// "AES-256/CBC, PBKDF2-HMAC-SHA256 2048 iterations" from an EncryptedPrivateKeyInfo.
+// "AES-256/CBC, PBKDF2-HMAC-SHA256 2048 iterations" from the inside of a PBES2, PBES1 or
+// PKCS#12 PBE AlgorithmIdentifier.
+std::string encryption_of(Botan::BER_Decoder& alg) {
+    Botan::OID scheme;
+    alg.decode(scheme);
+    if (scheme.to_string() != "1.2.840.113549.1.5.13") {  // PBES1 / PKCS#12 PBE: { salt, iterations }
+        Botan::BER_Decoder params = alg.start_cons(Botan::SEQUENCE);
+        std::vector<uint8_t> salt;
+        size_t iterations = 0;
+        params.decode(salt, Botan::OCTET_STRING).decode(iterations);
+        return oid_name(scheme) + ", " + std::to_string(iterations) + " iterations";
+    }
+    Botan::BER_Decoder pbes2 = alg.start_cons(Botan::SEQUENCE);
+    Botan::BER_Decoder kdf = pbes2.start_cons(Botan::SEQUENCE);
+    Botan::OID kdf_oid;
+    kdf.decode(kdf_oid);
+    std::string kdf_text;
+    if (kdf_oid.to_string() == "1.2.840.113549.1.5.12") {
+        Botan::BER_Decoder p = kdf.start_cons(Botan::SEQUENCE);
+        std::vector<uint8_t> salt;
+        size_t iterations = 0;
+        p.decode(salt, Botan::OCTET_STRING).decode(iterations);
+        std::string prf = "HMAC-SHA1";  // the DEFAULT when the field is omitted
+        while (p.more_items()) {
+            const Botan::BER_Object o = p.get_next_object();
+            if (o.is_a(Botan::SEQUENCE, Botan::CONSTRUCTED)) {
+                Botan::BER_Decoder prf_alg(o.bits(), o.length());
+                Botan::OID prf_oid;
+                prf_alg.decode(prf_oid);
+                prf = oid_name(prf_oid);
+            }
+        }
+        kdf_text = "PBKDF2-" + prf + " " + std::to_string(iterations) + " iterations";
+    } else if (kdf_oid.to_string() == "1.3.6.1.4.1.11591.4.11") {
+        Botan::BER_Decoder p = kdf.start_cons(Botan::SEQUENCE);
+        std::vector<uint8_t> salt;
+        size_t n = 0, r = 0, parallel = 0;
+        p.decode(salt, Botan::OCTET_STRING).decode(n).decode(r).decode(parallel);
+        kdf_text = "scrypt N=" + std::to_string(n) + " r=" + std::to_string(r) + " p=" + std::to_string(parallel);
+    } else {
+        kdf_text = oid_name(kdf_oid);
+    }
+    Botan::BER_Decoder cipher = pbes2.start_cons(Botan::SEQUENCE);
+    Botan::OID cipher_oid;
+    cipher.decode(cipher_oid);
+    return oid_name(cipher_oid) + ", " + kdf_text;
+}
+
+// The encryption of an EncryptedPrivateKeyInfo.
 std::string pkcs8_encryption(ByteView der) {
     return translate_errors("not a valid encrypted PKCS#8 key", [&] {
         Botan::BER_Decoder top(der.data(), der.size());
         Botan::BER_Decoder epki = top.start_cons(Botan::SEQUENCE);
         Botan::BER_Decoder alg = epki.start_cons(Botan::SEQUENCE);
-        Botan::OID scheme;
-        alg.decode(scheme);
-        if (scheme.to_string() != "1.2.840.113549.1.5.13") {  // PBES1 / PKCS#12 PBE: { salt, iterations }
-            Botan::BER_Decoder params = alg.start_cons(Botan::SEQUENCE);
-            std::vector<uint8_t> salt;
-            size_t iterations = 0;
-            params.decode(salt, Botan::OCTET_STRING).decode(iterations);
-            return oid_name(scheme) + ", " + std::to_string(iterations) + " iterations";
-        }
-        Botan::BER_Decoder pbes2 = alg.start_cons(Botan::SEQUENCE);
-        Botan::BER_Decoder kdf = pbes2.start_cons(Botan::SEQUENCE);
-        Botan::OID kdf_oid;
-        kdf.decode(kdf_oid);
-        std::string kdf_text;
-        if (kdf_oid.to_string() == "1.2.840.113549.1.5.12") {
-            Botan::BER_Decoder p = kdf.start_cons(Botan::SEQUENCE);
-            std::vector<uint8_t> salt;
-            size_t iterations = 0;
-            p.decode(salt, Botan::OCTET_STRING).decode(iterations);
-            std::string prf = "HMAC-SHA1";  // the DEFAULT when the field is omitted
-            while (p.more_items()) {
-                const Botan::BER_Object o = p.get_next_object();
-                if (o.is_a(Botan::SEQUENCE, Botan::CONSTRUCTED)) {
-                    Botan::BER_Decoder prf_alg(o.bits(), o.length());
-                    Botan::OID prf_oid;
-                    prf_alg.decode(prf_oid);
-                    prf = oid_name(prf_oid);
-                }
-            }
-            kdf_text = "PBKDF2-" + prf + " " + std::to_string(iterations) + " iterations";
-        } else if (kdf_oid.to_string() == "1.3.6.1.4.1.11591.4.11") {
-            Botan::BER_Decoder p = kdf.start_cons(Botan::SEQUENCE);
-            std::vector<uint8_t> salt;
-            size_t n = 0, r = 0, parallel = 0;
-            p.decode(salt, Botan::OCTET_STRING).decode(n).decode(r).decode(parallel);
-            kdf_text = "scrypt N=" + std::to_string(n) + " r=" + std::to_string(r) + " p=" + std::to_string(parallel);
-        } else {
-            kdf_text = oid_name(kdf_oid);
-        }
-        Botan::BER_Decoder cipher = pbes2.start_cons(Botan::SEQUENCE);
-        Botan::OID cipher_oid;
-        cipher.decode(cipher_oid);
-        return oid_name(cipher_oid) + ", " + kdf_text;
+        return encryption_of(alg);
     });
 }
 
@@ -282,6 +292,176 @@ bool is_pkcs12(ByteView input) {
     }
 }
 
+// The PKCS#12 OIDs this needs (RFC 7292; fmt_pkcs12.cpp reads the same structures with the
+// password).
+constexpr std::string_view p7_data = "1.2.840.113549.1.7.1", p7_signed_data = "1.2.840.113549.1.7.2",
+                           p7_enveloped_data = "1.2.840.113549.1.7.3", p7_encrypted_data = "1.2.840.113549.1.7.6";
+constexpr std::string_view bag_prefix = "1.2.840.113549.1.12.10.1.";
+
+// "HMAC-SHA256" for a MacData digestAlgorithm.
+std::string mac_name(const std::string& oid) {
+    static const std::pair<const char*, const char*> names[] = {
+        {"1.3.14.3.2.26", "HMAC-SHA1"},            {"2.16.840.1.101.3.4.2.4", "HMAC-SHA224"},
+        {"2.16.840.1.101.3.4.2.1", "HMAC-SHA256"}, {"2.16.840.1.101.3.4.2.2", "HMAC-SHA384"},
+        {"2.16.840.1.101.3.4.2.3", "HMAC-SHA512"}, {"2.16.840.1.101.3.4.2.5", "HMAC-SHA512-224"},
+        {"2.16.840.1.101.3.4.2.6", "HMAC-SHA512-256"}, {"1.2.840.113549.1.5.14", "PBMAC1"},
+    };
+    for (const auto& [o, n] : names)
+        if (oid == o) return n;
+    return oid;
+}
+
+// Reads what a PFX keeps in the clear, never decrypting: the MAC parameters, each part's
+// encryption, and the bags of unencrypted safes (certificates and keys become items of
+// their own). Bounded like the reader: pkcs12::max_bags bags, pkcs12::max_nesting levels.
+class Pkcs12Inspector {
+public:
+    Pkcs12Inspector(Item& pfx, std::vector<Item>& out) : pfx_(pfx), out_(out) {}
+
+    void authenticated_safe(const std::vector<uint8_t>& content) {
+        Botan::BER_Decoder top(content);
+        Botan::BER_Decoder safes = top.start_cons(Botan::SEQUENCE);
+        while (safes.more_items()) {
+            const Botan::BER_Object ci = safes.get_next_object();
+            Botan::BER_Decoder d(ci.bits(), ci.length());
+            Botan::OID type;
+            d.decode(type);
+            const std::string t = type.to_string();
+            if (t == p7_data) {
+                bags(data_content(d), 0);
+            } else if (t == p7_encrypted_data) {
+                Botan::BER_Decoder wrapper = d.start_cons(Botan::ASN1_Tag(0), Botan::CONTEXT_SPECIFIC);
+                Botan::BER_Decoder encrypted = wrapper.start_cons(Botan::SEQUENCE);
+                size_t version = 0;
+                encrypted.decode(version);
+                Botan::BER_Decoder info = encrypted.start_cons(Botan::SEQUENCE);
+                Botan::OID inner;
+                info.decode(inner);
+                Botan::BER_Decoder alg = info.start_cons(Botan::SEQUENCE);
+                part("encrypted safe (contents hidden)", encryption_of(alg));
+            } else if (t == p7_enveloped_data) {
+                part("enveloped safe (public-key privacy mode)", "");
+            } else {
+                part("safe of content type " + t, "");
+            }
+        }
+    }
+
+private:
+    static std::vector<uint8_t> data_content(Botan::BER_Decoder& ci) {
+        Botan::BER_Decoder wrapper = ci.start_cons(Botan::ASN1_Tag(0), Botan::CONTEXT_SPECIFIC);
+        std::vector<uint8_t> content;
+        wrapper.decode(content, Botan::OCTET_STRING);
+        return content;
+    }
+
+    void bags(const std::vector<uint8_t>& safe_contents, size_t depth) {
+        if (depth > pkcs12::max_nesting) throw Error("PKCS#12 file: safe contents nested deeper than " + std::to_string(pkcs12::max_nesting));
+        Botan::BER_Decoder top(safe_contents);
+        Botan::BER_Decoder list = top.start_cons(Botan::SEQUENCE);
+        while (list.more_items()) {
+            if (++count_ > pkcs12::max_bags) throw Error("PKCS#12 file: more than " + std::to_string(pkcs12::max_bags) + " bags");
+            Botan::BER_Decoder bag = list.start_cons(Botan::SEQUENCE);
+            Botan::OID id;
+            bag.decode(id);
+            const Botan::BER_Object value_wrapper = bag.get_next_object();  // [0] EXPLICIT
+            Botan::BER_Decoder w(value_wrapper.bits(), value_wrapper.length());
+            const Botan::BER_Object value = w.get_next_object();
+            const Bytes value_der = der_of(value);
+            const std::string t = id.to_string();
+            const std::string kind = t.rfind(bag_prefix, 0) == 0 ? t.substr(bag_prefix.size()) : "";
+            if (kind == "1") {  // keyBag: a PKCS#8 key in the clear
+                part("private key", "");
+                Item key{"private key", "PKCS#8 key bag", "in PKCS#12"};
+                with_key(key, [&] { return pkcs8::read(ByteView(value_der)).public_key(); });
+                out_.push_back(std::move(key));
+            } else if (kind == "2") {  // pkcs8ShroudedKeyBag
+                part("shrouded private key", pkcs8_encryption(ByteView(value_der)));
+            } else if (kind == "3") {  // certBag { certId, [0] EXPLICIT OCTET STRING }
+                Botan::BER_Decoder cert_bag(value.bits(), value.length());
+                Botan::OID cert_type;
+                cert_bag.decode(cert_type);
+                if (cert_type.to_string() != "1.2.840.113549.1.9.22.1") {
+                    part("certificate of type " + cert_type.to_string(), "");
+                    continue;
+                }
+                std::vector<uint8_t> cert;
+                cert_bag.start_cons(Botan::ASN1_Tag(0), Botan::CONTEXT_SPECIFIC).decode(cert, Botan::OCTET_STRING);
+                part("certificate", "");
+                add_certificate(ByteView(cert), "", "in PKCS#12", out_);
+            } else if (kind == "4") {
+                part("CRL", "");
+            } else if (kind == "5") {
+                part("secret", "");
+            } else if (kind == "6") {  // safeContentsBag: a nested SafeContents
+                bags(value_der, depth + 1);
+            } else {
+                part("bag of type " + t, "");
+            }
+        }
+    }
+
+    static Bytes der_of(const Botan::BER_Object& o) {
+        Bytes out;
+        Botan::DER_Encoder(out).add_object(o.type(), o.get_class(), o.bits(), o.length());
+        return out;
+    }
+
+    void part(std::string content, std::string encryption) {
+        if (!encryption.empty()) {
+            pfx_.encrypted = true;
+            if (pfx_.encryption.find(encryption) == std::string::npos)
+                pfx_.encryption += (pfx_.encryption.empty() ? "" : "; ") + encryption;
+        }
+        pfx_.parts.push_back({std::move(content), std::move(encryption)});
+    }
+
+    Item& pfx_;
+    std::vector<Item>& out_;
+    size_t count_ = 0;
+};
+
+// A PFX described without its password (keyinfo never asks for one): the PFX item first,
+// then the certificates and keys that are stored in the clear.
+void describe_pkcs12(ByteView input, const std::string& encoding, std::vector<Item>& out) {
+    Item pfx{"PKCS#12", "PFX", encoding};
+    std::vector<Item> visible;
+    translate_errors("not a valid PKCS#12 file", [&] {
+        Botan::BER_Decoder top(input.data(), input.size());
+        Botan::BER_Decoder p = top.start_cons(Botan::SEQUENCE);
+        size_t version = 0;
+        p.decode(version);
+        Botan::BER_Decoder auth = p.start_cons(Botan::SEQUENCE);
+        Botan::OID type;
+        auth.decode(type);
+        if (type.to_string() == p7_signed_data) {
+            pfx.detail = "public-key integrity mode (signedData)";
+        } else if (type.to_string() == p7_data) {
+            Botan::BER_Decoder wrapper = auth.start_cons(Botan::ASN1_Tag(0), Botan::CONTEXT_SPECIFIC);
+            std::vector<uint8_t> content;
+            wrapper.decode(content, Botan::OCTET_STRING);
+            Pkcs12Inspector(pfx, visible).authenticated_safe(content);
+        } else {
+            pfx.detail = "content type " + type.to_string();
+        }
+        pfx.mac = "none";
+        if (p.more_items()) {  // MacData { DigestInfo { AlgorithmIdentifier, digest }, macSalt, iterations DEFAULT 1 }
+            Botan::BER_Decoder mac = p.start_cons(Botan::SEQUENCE);
+            Botan::BER_Decoder digest_info = mac.start_cons(Botan::SEQUENCE);
+            Botan::BER_Decoder alg = digest_info.start_cons(Botan::SEQUENCE);
+            Botan::OID digest;
+            alg.decode(digest);
+            std::vector<uint8_t> salt;
+            mac.decode(salt, Botan::OCTET_STRING);
+            size_t iterations = 1;
+            if (mac.more_items()) mac.decode(iterations);
+            pfx.mac = mac_name(digest.to_string()) + ", " + std::to_string(iterations) + " iterations";
+        }
+    });
+    out.push_back(std::move(pfx));
+    for (Item& i : visible) out.push_back(std::move(i));
+}
+
 }  // namespace
 
 std::vector<Item> describe_without_bom(ByteView input);
@@ -309,8 +489,16 @@ std::vector<Item> describe_without_bom(ByteView input) {
         return out;
     }
     if (!input.empty() && input[0] == 0x30 && is_pkcs12(input)) {
-        out.push_back(Item{"PKCS#12", "PFX", "DER"});
+        describe_pkcs12(input, "DER", out);
         return out;
+    }
+    if (pkcs12::sniff(input)) {  // base64, as Azure's APIs return a PFX
+        const auto der = translate_errors("not a valid base64 PKCS#12 file",
+                                          [&] { return Botan::base64_decode(std::string(input.as_string())); });
+        if (is_pkcs12(ByteView(der))) {
+            describe_pkcs12(ByteView(der), "base64", out);
+            return out;
+        }
     }
     const std::vector<Object> objects = read_objects(input);
     ByteView curve;

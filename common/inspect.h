@@ -1,7 +1,8 @@
 // What an input holds, described without a passphrase: every key, certificate, request and
 // container in it, with what is stored in the clear (keyinfo). Encrypted PPK and OpenSSH
 // files keep their public key in clear; encrypted PKCS#8 and legacy PEM keys do not, so
-// for them only the encryption is described.
+// for them only the encryption is described. PKCS#12 files show their MAC, the encryption
+// of each part, and the certificates and keys stored outside an encrypted safe.
 #pragma once
 
 #include "bytes.h"
@@ -34,6 +35,14 @@ struct Item {
     std::optional<x509::Certificate> certificate;  // certificates (also those inside PKCS#7)
     std::optional<x509::Name> request_subject;     // certificate requests
     std::string detail;      // for containers and other objects: "3 certificates", "curve P-256"
+    // PKCS#12 only: what is visible without the password (RFC 7292 keeps the MAC parameters,
+    // the encryption of each part and every bag outside an encrypted safe in the clear).
+    std::string mac;         // "HMAC-SHA256, 2048 iterations", or "none"
+    struct Part {
+        std::string content;     // "encrypted safe", "certificate", "shrouded private key", "private key", ...
+        std::string encryption;  // as `encryption` above; "" when in the clear
+    };
+    std::vector<Part> parts;
 };
 
 // Every object in `input`, in order (the certificates of a PKCS#7 follow it). Throws Error

@@ -65,6 +65,13 @@ nlohmann::ordered_json json_of(const Input& in, size_t index, const inspect::Ite
     if (!item.key_problem.empty()) j["problem"] = item.key_problem;
     if (!item.detail.empty()) j["detail"] = item.detail;
     if (!item.options.empty()) j[item.format == "known_hosts" ? "hosts" : "options"] = item.options;
+    if (!item.mac.empty()) {
+        j["mac"] = item.mac;
+        json parts = json::array();
+        for (const auto& part : item.parts)
+            parts.push_back({{"content", part.content}, {"encryption", part.encryption.empty() ? json(nullptr) : json(part.encryption)}});
+        j["contents"] = parts;
+    }
     if (item.request_subject) j["subject"] = item.request_subject->text;
     if (const auto& c = item.certificate) {
         j["subject"] = c->subject.text;
@@ -114,6 +121,8 @@ std::string text_of(const Input& in, size_t index, size_t count, const inspect::
     if (!item.key_problem.empty()) line(out, "key", item.key_problem);
     if (!item.comment.empty() && !item.certificate && !item.request_subject) line(out, "comment", item.comment);
     if (!item.options.empty()) line(out, item.format == "known_hosts" ? "hosts" : "options", item.options);
+    if (!item.mac.empty()) line(out, "mac", item.mac);
+    for (const auto& part : item.parts) line(out, "contains", part.content + (part.encryption.empty() ? ", in the clear" : ": " + part.encryption));
     if (const auto& c = item.certificate) {
         line(out, "thumbprint", cert::thumbprint(ByteView(c->der)) + " (SHA-1)");
         line(out, "sha256", hex_digest("SHA-256", ByteView(c->der)));
@@ -128,7 +137,8 @@ int main(int argc, char** argv) {
                          "kind and format, key type, bits, fingerprint and comment, encryption (cipher, KDF, cost),\n"
                          "and for certificates subject, issuer, serial, validity, SAN and thumbprint.\n"
                          "Reads PEM, DER, OpenSSH and PPK private keys, .pub, authorized_keys, known_hosts and RFC 4716\n"
-                         "public keys, certificates, requests and PKCS#7. With -r, files that are none of these are\n"
+                         "public keys, certificates, requests and PKCS#7; of a PKCS#12 (.pfx) file, the MAC, the\n"
+                         "encryption of each part and what is stored in the clear. With -r, files that are none of these are\n"
                          "listed as such (and left out of audits) instead of failing.\n"
                          "Exit status 3: an audit option (--expires-within, --unencrypted) matched something.");
     tool.options()

@@ -1,9 +1,11 @@
 // PKCS#12 reader. A random file almost never passes the MAC, so the input is used twice:
 // as a whole PFX, and as the authenticated safe of a PFX wrapped around it here with a
 // valid one-iteration HMAC-SHA1 MAC, which lets the fuzzer reach the bags, attributes
-// and decryption behind the MAC.
+// and decryption behind the MAC. keyinfo's description of a PFX without its password
+// (inspect.cpp) reads both too.
 #include "fmt_pkcs12.h"
 #include "fuzz_common.h"
+#include "inspect.h"
 
 #include <botan/der_enc.h>
 #include <botan/mac.h>
@@ -43,5 +45,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     expect_clean([&] { keypipe::pkcs12::read(fuzz_input(data, size), pass); });
     const keypipe::SecretBytes wrapped = with_mac(fuzz_input(data, size));
     expect_clean([&] { keypipe::pkcs12::read(keypipe::ByteView(wrapped), pass); });
+    expect_clean([&] { keypipe::inspect::describe(fuzz_input(data, size)); });
+    expect_clean([&] { keypipe::inspect::describe(keypipe::ByteView(wrapped)); });
     return 0;
 }

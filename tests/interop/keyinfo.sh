@@ -9,7 +9,7 @@ set -euo pipefail
 source "$(dirname "$0")/../testlib.sh"
 golden=$tests_dir/golden
 corpus=()
-for d in certs keys openssh ppk sshpub x509; do
+for d in certs keys openssh ppk sshpub x509 ecexplicit prf pkcs12; do
     for f in "$golden/$d"/*; do
         case $f in *.sh | */VERSIONS | *.txt | *.fp* | *.thumbprint | *.src | *.pass* | *.authorized_keys) continue ;; esac
         corpus+=("$f")
@@ -118,4 +118,61 @@ check "sshpubfromcert: RSA-PSS certificate is named" \
     '! "$bin/sshpubfromcert" "$golden/x509/pss.pem" 2> err.txt && grep -qx "sshpubfromcert: .*pss.pem: unsupported key type: RSA-PSS" err.txt'
 check "sshpubfromcert: a BIT STRING name attribute works, thumbprint too" \
     '"$bin/sshpubfromcert" "$golden/x509/uid.pem" | grep -q " eid user$" && [[ $("$bin/sshpubfromcert" --thumbprint "$golden/x509/uid.pem") == $(openssl x509 -in "$golden/x509/uid.pem" -noout -fingerprint -sha1 | cut -d= -f2 | tr -d :) ]]'
+# PKCS#12 without its password: the MAC, the encryption of each part and the bags in the
+# clear, as `openssl pkcs12 -info` shows them with the password (openssl-made, default
+# OpenSSL 3 profile, -legacy, and variants).
+p12=$golden/pkcs12
+cat > p12cmp.py <<'PY'
+import json, re, sys
+ours = json.loads(open(sys.argv[1]).readline())
+theirs = open(sys.argv[2]).read().splitlines()
+def norm_ours(e):
+    m = re.match(r'(.*), PBKDF2-HMAC-(\S+) (\d+) iterations$', e)
+    if m: return 'PBES2 %s %s %s' % (m[1].replace('/', '-'), m[2], m[3])
+    m = re.match(r'(.*), (\d+) iterations$', e)
+    return '%s %s' % (m[1], m[2])
+def norm_theirs(line):
+    body = line.split(': ', 1)[1]
+    m = re.match(r'PBES2, PBKDF2, (\S+), Iteration (\d+), PRF hmacWith(\S+)$', body)
+    if m: return 'PBES2 %s %s %s' % (m[1], m[3], m[2])
+    m = re.match(r'(\S+), Iteration (\d+)$', body)
+    return '%s %s' % (m[1].replace('SHA1And', 'SHAAnd'), m[2])
+kinds = {'encrypted safe (contents hidden)': 'safe', 'shrouded private key': 'shrouded', 'certificate': 'cert', 'private key': 'key'}
+o = [kinds[p['content']] + (' ' + norm_ours(p['encryption']) if p['encryption'] else '') for p in ours['contents']]
+t, hidden = [], False
+for line in theirs:
+    if line.startswith('PKCS7 Encrypted data:'): t.append('safe ' + norm_theirs(line)); hidden = True
+    elif line == 'PKCS7 Data': hidden = False
+    elif line.startswith('Shrouded Keybag:') and not hidden: t.append('shrouded ' + norm_theirs(line))
+    elif line == 'Certificate bag' and not hidden: t.append('cert')
+    elif line == 'Key bag' and not hidden: t.append('key')
+mac = [re.match(r'MAC: (\S+), Iteration (\d+)', l) for l in theirs if l.startswith('MAC:')]
+tm = 'HMAC-%s, %s iterations' % (mac[0][1].upper().replace('-', ''), mac[0][2]) if mac else 'none'
+if o != t or ours['mac'] != tm:
+    print('ours  ', ours['mac'], o); print('theirs', tm, t); sys.exit(1)
+PY
+printf 'p12-pass\n' > p12pass.txt
+for v in default legacy sha512-iter3000 descert unencrypted nomac; do
+    case $v in
+        default) opts=() ;;
+        legacy) opts=(-legacy) ;;
+        sha512-iter3000) opts=(-macalg sha512 -iter 3000) ;;
+        descert) opts=(-descert) ;;
+        unencrypted) opts=(-keypbe NONE -certpbe NONE) ;;
+        nomac) opts=(-keypbe NONE -certpbe NONE -nomac) ;;
+    esac
+    openssl pkcs12 -export "${opts[@]}" -inkey "$p12/rsa.key" -in "$p12/rsa.pem" -certfile "$p12/ca.pem" -passout file:p12pass.txt -out "$v.p12"
+    "$bin/keyinfo" --json "$v.p12" < /dev/null > "$v.json"
+    openssl pkcs12 -legacy -info -noout -in "$v.p12" -passin file:p12pass.txt > "$v.info" 2>&1 || true
+    check "keyinfo $v.p12 (no password): MAC and each part's encryption = openssl pkcs12 -info" 'python3 p12cmp.py "$v.json" "$v.info"'
+done
+check "keyinfo on a default PFX: encrypted, key shrouded with PBES2" \
+    'jq -e "select(.kind == \"PKCS#12\") | .encrypted and (.encryption == \"AES-256/CBC, PBKDF2-HMAC-SHA256 2048 iterations\")" default.json > /dev/null'
+check "keyinfo on a -legacy PFX: RC2-40 and 3DES named" \
+    '"$bin/keyinfo" legacy.p12 | grep -q "encrypted: pbeWithSHAAnd40BitRC2-CBC, 2048 iterations; pbeWithSHAAnd3-KeyTripleDES-CBC, 2048 iterations"'
+check "keyinfo on an unencrypted PFX: certificates and key in the clear are described" \
+    '[[ $(jq -s "map(.kind) | join(\",\")" unencrypted.json) == "\"PKCS#12,certificate,certificate,private key\"" ]]'
+set +e; "$bin/keyinfo" --unencrypted unencrypted.p12 > /dev/null; rc1=$?; "$bin/keyinfo" --unencrypted default.p12 > /dev/null; rc2=$?; set -e
+check "--unencrypted finds the key in the clear in a PFX, not the shrouded one" '[[ $rc1 == 3 && $rc2 == 0 ]]'
+
 finish
