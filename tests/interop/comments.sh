@@ -69,4 +69,23 @@ check "a comment without control characters is kept, UTF-8 included" 'grep -qx "
 "$bin/key2ppk" -C $'bob\tvm1' nl.key -o c4.ppk
 check "a TAB in a comment is kept (as ssh-keygen keeps it)" 'grep -qx $'"'"'Comment: bob\tvm1'"'"' c4.ppk && puttygen -O public-openssh c4.ppk -o /dev/stdout | grep -q $'"'"'bob\tvm1$'"'"''
 
+# A TAB inside a key's own comment (ssh-keygen -C $'a\tb'): key2ppk keeps it and stays byte
+# for byte what puttygen writes from the same OpenSSH key (v3 and v2); ppk2key gives it back
+# to ssh-keygen, and the public-key paths print it as ssh-keygen does.
+for t in ed25519 ecdsa rsa; do
+    ssh-keygen -q -t "$t" -N '' -C $'a\tb' -f "tab-$t"
+    puttygen "tab-$t" -O private -o "tab-$t.ref.ppk"
+    puttygen "tab-$t" -O private --ppk-param version=2 -o "tab-$t.ref2.ppk"
+    check "key2ppk of an OpenSSH $t key with a TAB in its comment = puttygen byte for byte" \
+        '"$bin/key2ppk" "tab-$t" -o "tab-$t.ppk" && cmp -s "tab-$t.ppk" "tab-$t.ref.ppk" && grep -qx $'"'"'Comment: a\tb'"'"' "tab-$t.ppk"'
+    check "key2ppk --ppk-param version=2 of it = puttygen v2 byte for byte" \
+        '"$bin/key2ppk" --ppk-param version=2 "tab-$t" -o "tab-$t.v2.ppk" && cmp -s "tab-$t.v2.ppk" "tab-$t.ref2.ppk"'
+    check "ppk2key of puttygen's PPK keeps the TAB for ssh-keygen ($t)" \
+        '"$bin/ppk2key" "tab-$t.ref.ppk" -o "tab-$t.back" && [[ $(ssh-keygen -y -f "tab-$t.back") == "$(cat "tab-$t.pub")" ]]'
+    check "ppk2key -y and sshpubfromcert keep the TAB as ssh-keygen does ($t)" \
+        '[[ $("$bin/ppk2key" -y "tab-$t") == "$(cat "tab-$t.pub")" && $("$bin/sshpubfromcert" "tab-$t.pub") == "$(cat "tab-$t.pub")" ]]'
+    check "--fingerprint of the .pub with a TAB comment = ssh-keygen -l ($t)" \
+        '[[ $("$bin/sshpubfromcert" --fingerprint "tab-$t.pub") == "$(ssh-keygen -l -f "tab-$t.pub")" ]]'
+done
+
 finish
