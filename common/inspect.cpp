@@ -192,12 +192,42 @@ bool is_legacy_encrypted(const Object& o) {
     return false;
 }
 
+// True when an EC key's curve is given as explicit parameters (a SEQUENCE) instead of a
+// curve OID: in the AlgorithmIdentifier of an SPKI (`algid_index` 0) or PKCS#8 (1), or in
+// the [0] of a SEC1 key (`algid_index` < 0). Such files read as the named curve they equal,
+// but puttygen and some other peers refuse them, which is worth telling. Never throws.
+bool has_explicit_ec_parameters(ByteView der, int algid_index) {
+    try {
+        const auto kids = der::children(der::read_element(der));
+        if (algid_index < 0) {
+            for (const der::Element& k : kids)
+                if (k.tag == der::tag_context(0)) {
+                    const auto params = der::children(k);
+                    return params.size() == 1 && params[0].tag == der::tag_sequence;
+                }
+            return false;
+        }
+        if (kids.size() <= static_cast<size_t>(algid_index)) return false;
+        const auto alg = der::children(kids[static_cast<size_t>(algid_index)]);
+        return alg.size() == 2 && alg[0].tag == der::tag_oid && alg[1].tag == der::tag_sequence &&
+               key_family_from_oid(der::oid_string(alg[0].value)) == KeyFamily::ecdsa;
+    } catch (const Error&) {
+        return false;
+    }
+}
+
+void note_explicit_ec_parameters(Item& item, ByteView der, int algid_index) {
+    if (has_explicit_ec_parameters(der, algid_index))
+        item.detail += std::string(item.detail.empty() ? "" : ", ") + "explicit curve parameters";
+}
+
 void add_certificate(ByteView der, const std::string& format, const std::string& encoding, std::vector<Item>& out) {
     Item item{"certificate", format, encoding};
     item.certificate = x509::read(der);
     item.comment = item.certificate->subject.common_name;
     if (item.format.empty()) item.format = "X.509 v" + std::to_string(item.certificate->version);
     with_key(item, [&] { return cert::public_key_from_spki(ByteView(item.certificate->spki)); });
+    note_explicit_ec_parameters(item, ByteView(item.certificate->spki), 0);
     out.push_back(std::move(item));
 }
 
@@ -225,6 +255,7 @@ void describe_object(const Object& o, ByteView curve, std::vector<Item>& out) {
         item.kind = "public key";
         item.format = l == "PUBLIC KEY" ? "SPKI" : "PKCS#1";
         with_key(item, [&] { return l == "PUBLIC KEY" ? cert::public_key_from_spki(body) : cert::public_key_from_pkcs1(body); });
+        if (l == "PUBLIC KEY") note_explicit_ec_parameters(item, body, 0);
     } else if (l == "CERTIFICATE REQUEST" || l == "NEW CERTIFICATE REQUEST") {
         item.kind = "certificate request";
         item.format = "PKCS#10";
@@ -259,6 +290,7 @@ void describe_object(const Object& o, ByteView curve, std::vector<Item>& out) {
             item.encrypted = true;
             item.encryption = legacy_encryption(o);
         } else {
+            if (l != "RSA PRIVATE KEY") note_explicit_ec_parameters(item, body, l == "PRIVATE KEY" ? 1 : -1);
             with_key(item, [&] {
                 if (l == "PRIVATE KEY") return pkcs8::read(body).public_key();
                 if (l == "RSA PRIVATE KEY") return traditional::read_pkcs1(body).public_key();

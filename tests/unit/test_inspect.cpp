@@ -63,4 +63,16 @@ BOOST_AUTO_TEST_CASE(explicit_ec_parameters_name_their_curve) {
     BOOST_TEST(items[0].detail == "curve P-384");
 }
 
+BOOST_AUTO_TEST_CASE(keys_and_certificates_with_explicit_ec_parameters_say_so) {
+    for (const char* f : {"p256.sec1.pem", "p256.p8.pem", "p256.p8.der", "p256.spki.pem", "p256.crt.der"}) {
+        const auto items = describe_golden(std::string("ecexplicit/") + f);
+        BOOST_TEST_REQUIRE(items.size() == 1u);
+        BOOST_TEST(items[0].detail == "explicit curve parameters", f);
+        BOOST_TEST_REQUIRE(items[0].key.has_value());
+        BOOST_TEST((items[0].key->type == KeyType::ecdsa_p256), f);
+    }
+    BOOST_TEST(describe_golden("ecexplicit/p256.named.pem").at(0).detail == "");
+    BOOST_TEST(describe_golden("keys/rsa.p8.pem").at(0).detail == "");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
