@@ -237,12 +237,12 @@ BOOST_AUTO_TEST_CASE(sniff) {
 
 namespace {
 // A PFX around `auth_safe` (DER of the AuthenticatedSafe) with an HMAC-SHA1 MAC of
-// one iteration under password "pw" (whatever `iterations` says), made with the reader's own
+// one iteration under `password` (whatever `iterations` says), made with the reader's own
 // KDF (tested above against openssl's files).
-Bytes pfx_around(const SecretBytes& auth_safe, size_t iterations = 1) {
+Bytes pfx_around(const SecretBytes& auth_safe, size_t iterations = 1, const std::string& password = "pw") {
     const Bytes salt{1, 2, 3, 4, 5, 6, 7, 8};
     auto hmac = Botan::MessageAuthenticationCode::create("HMAC(SHA-1)");
-    hmac->set_key(pkcs12::kdf("SHA-1", 3, ByteView(pkcs12::bmp_password(view("pw"))), ByteView(salt), 1, 20));
+    hmac->set_key(pkcs12::kdf("SHA-1", 3, ByteView(pkcs12::bmp_password(view(password))), ByteView(salt), 1, 20));
     const auto tag = hmac->process(auth_safe);
     return Botan::unlock(Botan::DER_Encoder()
         .start_cons(Botan::SEQUENCE)
@@ -297,6 +297,23 @@ SecretBytes encrypted_info(const std::string& pbe_oid, size_t iterations) {
         .get_contents();
 }
 }  // namespace
+
+BOOST_AUTO_TEST_CASE(shrouded_key_with_pbkdf2_hmac_sha512_256) {
+    // The PBES2 of a shrouded key bag is PKCS#8's: openssl pkcs8 -v2prf hmacWithSHA512-256's
+    // EncryptedPrivateKeyInfo (tests/golden/prf) in a PFX reads like the PKCS#8 file.
+    const std::string pass = test::golden_line("prf/passphrase.txt");
+    const SecretBytes epki = read_objects(view(golden("prf/key.p8-hmacWithSHA512-256.pem"))).front().body;
+    const SecretBytes bag = Botan::DER_Encoder()
+                                .start_cons(Botan::SEQUENCE)
+                                .encode(Botan::OID("1.2.840.113549.1.12.10.1.2"))
+                                .start_explicit(0).raw_bytes(epki).end_explicit()
+                                .end_cons()
+                                .get_contents();
+    const Bytes pfx = pfx_around(sequence_of({data_info(sequence_of({bag}))}), 1, pass);
+    FixedPassphrase p(pass);
+    const PrivateKey key = pkcs12::read_private_key(ByteView(pfx), p);
+    BOOST_TEST(ssh::authorized_keys_line(key.public_key(), "") == test::golden_line("prf/key.pub") + "\n");
+}
 
 BOOST_AUTO_TEST_CASE(hostile) {
     FixedPassphrase pw("pw");
