@@ -318,7 +318,8 @@ MacData read_mac_data(der::Reader& m, const KdfLimits& limits) {
     der::Reader alg = digest_info.sequence("digestAlgorithm");
     const std::string oid = alg.oid("digestAlgorithm");
     if (oid == oid_pbmac1) throw Error("unsupported PKCS#12 MAC PBMAC1 (RFC 9579)");
-    if (oid == oid_sha512_224) throw Error("unsupported PKCS#12 MAC digest SHA-512/224 (re-export with openssl pkcs12 -macalg sha256)");
+    if (oid == oid_sha512_224)
+        throw Error("unsupported PKCS#12 MAC digest SHA-512/224 (re-export with openssl pkcs12 -macalg sha256)");
     if (!alg.at_end()) alg.expect(der::tag_null, "digestAlgorithm parameters");
     alg.expect_end("digestAlgorithm");
     MacData mac;

@@ -102,7 +102,8 @@ uint64_t check_pbes2_cost(ByteView params_der, const KdfLimits& limit) {
         if (!kdf_params.at_end()) {
             der::Reader prf = kdf_params.sequence("prf");
             const std::string prf_oid = prf.oid("prf");
-            if (prf_oid == oid_hmac_sha512_224) throw Error("unsupported PRF hmacWithSHA512-224 (re-encrypt with: openssl pkcs8 -topk8 -v2 aes-256-cbc)");
+            if (prf_oid == oid_hmac_sha512_224)
+                throw Error("unsupported PRF hmacWithSHA512-224 (re-encrypt with: openssl pkcs8 -topk8 -v2 aes-256-cbc)");
             if (std::find(std::begin(pbkdf2_prfs), std::end(pbkdf2_prfs), prf_oid) == std::end(pbkdf2_prfs))
                 throw Error("unsupported PBKDF2 PRF " + prf_oid + " (HMAC with SHA-1 or SHA-2 is supported)");
         }

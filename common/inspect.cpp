@@ -388,7 +388,8 @@ private:
     }
 
     void bags(const std::vector<uint8_t>& safe_contents, size_t depth) {
-        if (depth > pkcs12::max_nesting) throw Error("PKCS#12 file: safe contents nested deeper than " + std::to_string(pkcs12::max_nesting));
+        if (depth > pkcs12::max_nesting)
+            throw Error("PKCS#12 file: safe contents nested deeper than " + std::to_string(pkcs12::max_nesting));
         Botan::BER_Decoder top(safe_contents);
         Botan::BER_Decoder list = top.start_cons(Botan::SEQUENCE);
         while (list.more_items()) {

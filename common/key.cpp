@@ -159,7 +159,8 @@ KeyType key_type_from_explicit(ByteView der, const std::string& what) {
     if (p.bits() > max_explicit_field_bits || order.bits() > max_explicit_field_bits + 1 || a.size() > field_bytes ||
         b.size() > field_bytes || base.size() > max_explicit_point_bytes)
         throw Error(no_match);
-    const Botan::EC_Group group = translate_errors(ctx + ": invalid parameters", [&] { return Botan::EC_Group(der.data(), der.size()); });
+    const Botan::EC_Group group =
+        translate_errors(ctx + ": invalid parameters", [&] { return Botan::EC_Group(der.data(), der.size()); });
     for (const auto& t : types)
         if (t.family == KeyFamily::ecdsa && same_curve(group, ec_group(t.type))) return t.type;
     for (const auto& c : unsupported_curves) {

@@ -69,7 +69,8 @@ nlohmann::ordered_json json_of(const Input& in, size_t index, const inspect::Ite
         j["mac"] = item.mac;
         json parts = json::array();
         for (const auto& part : item.parts)
-            parts.push_back({{"content", part.content}, {"encryption", part.encryption.empty() ? json(nullptr) : json(part.encryption)}});
+            parts.push_back({{"content", part.content},
+                             {"encryption", part.encryption.empty() ? json(nullptr) : json(part.encryption)}});
         j["contents"] = parts;
     }
     if (item.request_subject) j["subject"] = item.request_subject->text;
@@ -122,7 +123,8 @@ std::string text_of(const Input& in, size_t index, size_t count, const inspect::
     if (!item.comment.empty() && !item.certificate && !item.request_subject) line(out, "comment", item.comment);
     if (!item.options.empty()) line(out, item.format == "known_hosts" ? "hosts" : "options", item.options);
     if (!item.mac.empty()) line(out, "mac", item.mac);
-    for (const auto& part : item.parts) line(out, "contains", part.content + (part.encryption.empty() ? ", in the clear" : ": " + part.encryption));
+    for (const auto& part : item.parts)
+        line(out, "contains", part.content + (part.encryption.empty() ? ", in the clear" : ": " + part.encryption));
     if (const auto& c = item.certificate) {
         line(out, "thumbprint", cert::thumbprint(ByteView(c->der)) + " (SHA-1)");
         line(out, "sha256", hex_digest("SHA-256", ByteView(c->der)));
