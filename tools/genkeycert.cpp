@@ -115,6 +115,7 @@ int main(int argc, char** argv) {
         const uint32_t days = a.get<uint32_t>("days");
         if (days < 1 || days > cert::max_days) throw UsageError("--days takes 1 to " + std::to_string(cert::max_days));
         if (a.has("key")) {
+            if (a.str("key") == "-") refuse_passphrase_from_stdin(a, {"passin"});
             for (const char* o : {"type", "bits", "keyout", "passout", "key-format"})
                 if (a.has(o)) throw UsageError(std::string("--") + o + " does not apply to --key (no key is made or written)");
         } else if (a.has("passin")) {
