@@ -383,12 +383,7 @@ struct StagedFile::Placed {
             if (rename2(kept, path, RENAME_EXCHANGE) != 0) return false;
             ::unlink(kept.c_str());
             return true;
-        case replaced:
-            if (kept.empty()) {
-                ::unlink(path.c_str());
-                return true;
-            }
-            return ::rename(kept.c_str(), path.c_str()) == 0;
+        case replaced: return ::rename(kept.c_str(), path.c_str()) == 0;
         }
         return true;
     }
@@ -420,11 +415,17 @@ StagedFile::StagedFile(std::string path, ByteView data, Sensitivity s, bool forc
         if (fd_ < 0) throw Error(path_, "cannot create a temporary file: " + errno_text(errno));
     }
     ++open_staged;
-    if (s == Sensitivity::private_key) ::fchmod(fd_, 0600);  // whatever the umask
-    write_all(fd_, data, path_);
-    struct stat st {};
-    if (::fstat(fd_, &st) == 0) dev_ = st.st_dev, ino_ = st.st_ino;
-    if (open_staged.load() > staged_fd_budget()) park();
+    try {  // (a constructor that throws gets no destructor)
+        if (s == Sensitivity::private_key) ::fchmod(fd_, 0600);  // whatever the umask
+        write_all(fd_, data, path_);
+        struct stat st {};
+        if (::fstat(fd_, &st) == 0) dev_ = st.st_dev, ino_ = st.st_ino;
+        if (open_staged.load() > staged_fd_budget()) park();
+    } catch (...) {
+        close_fd();
+        if (!temp_name_.empty()) ::unlink(temp_name_.c_str());
+        throw;
+    }
 }
 
 StagedFile::~StagedFile() {
@@ -515,7 +516,7 @@ StagedFile::Placed StagedFile::place(bool keep_old_file) {
                 if (!p.kept.empty()) ::unlink(p.kept.c_str());
                 throw Error(path_, "cannot write: " + errno_text(err));
             }
-            p.kind = keep_old_file ? Placed::replaced : Placed::created;
+            p.kind = p.kept.empty() ? Placed::created : Placed::replaced;
         }
     }
     temp_name_.clear();

@@ -83,6 +83,13 @@ if [[ $(id -u) == 0 && -c /dev/fuse ]] && need mkfs.exfat && need mount.exfat-fu
     echo OLDCERT > fat/g.pem
     run_rc "$bin/genkeycert" -f --type ed25519 --keyout fat/g.key --out fat/g.pem
     check "exFAT: genkeycert -f replaces both" '[[ $rc == 0 ]] && ! cmp -s fat/g.key g.before && grep -q CERTIFICATE fat/g.pem && [[ $(temps fat) == 0 ]]'
+    # A full disk: the named temporary a failed write made is removed (a throwing
+    # constructor runs no destructor: it was left behind)
+    dd if=/dev/zero of=fat/filler bs=1k 2>/dev/null || true
+    cp fat/g.key g.before
+    run_rc "$bin/genkeycert" -f --bits 4096 --keyout fat/g.key --out fat/g.pem
+    check "exFAT full: exit 1, old key kept, no temporary left" '[[ $rc == 1 ]] && cmp -s fat/g.key g.before && [[ $(temps fat) == 0 ]]'
+    rm fat/filler
     kills=$((kills / 2))
     kill_loop fat/out "exFAT" 250
     umount fat
