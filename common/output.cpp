@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <climits>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
@@ -260,7 +262,12 @@ bool is_stale_temp(const std::string& name, const struct stat& st, time_t now) {
         return false;
     const ProcessTag me = this_process();
     if (parts[2] != me.host || me.start.empty()) return old_age;
-    return start_time(parts[0]) != parts[1];  // gone, or the PID now names a newer process
+    const std::string start = start_time(parts[0]);
+    if (!start.empty()) return start != parts[1];  // gone, or the PID now names a newer process
+    // No /proc entry: gone, unless /proc hides it (hidepid, and tools are not dumpable).
+    const long pid = std::strtol(parts[0].c_str(), nullptr, 10);
+    if (pid <= 0 || pid > INT_MAX || (::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH)) return true;
+    return old_age;
 }
 
 // How many staged files keep a descriptor open, and how many may: a quarter of the

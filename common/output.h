@@ -40,7 +40,8 @@ void write_file_atomic(const std::string& path, ByteView data, Sensitivity s, bo
 // after boot) and HOST tags the boot and PID namespace. A kill -9 can leave one behind.
 // Before the first file is staged in a folder, the process removes from it such names
 // that it can prove stale: owned by the effective user, and made by a process that no
-// longer runs (same HOST, and no process PID started at START), or of another HOST
+// longer runs (same HOST, and no process PID started at START; where /proc hides PID,
+// as hidepid does for processes that are not dumpable, no process PID at all), or of another HOST
 // (another boot, machine or container) and unchanged for an hour. A live run's
 // temporaries are never touched.
 void remove_stale_temporaries(const std::string& dir);
