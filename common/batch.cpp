@@ -238,6 +238,8 @@ void Batch::place(Input& in, Sink& sink, Result& r, std::vector<std::unique_ptr<
     }
     for (const auto& item : sink.items()) r.outputs.push_back(base_for(in) + item.suffix + item.extension);
     claim(r.outputs, static_cast<size_t>(&in - inputs_.data()));
+    if (!options_.dry_run)  // what a killed run left, even when everything here is skipped
+        for (const auto& out : r.outputs) remove_stale_temporaries(parent_dir(out));
     if (!options_.force && std::any_of(r.outputs.begin(), r.outputs.end(), exists)) {
         r.status = Status::skipped;
         r.skip = "exists";
@@ -282,8 +284,13 @@ void Batch::prepare_dir(const std::string& dir, Sensitivity s) {
     created_dirs_.insert(made.begin(), made.end());
     if (s == Sensitivity::private_key)
         for (const auto& d : created_dirs_)
-            if ((dir == d || dir.rfind(d + "/", 0) == 0) && private_dirs_.insert(d).second && ::chmod(d.c_str(), 0700) != 0)
-                throw Error(d, std::string("cannot make the folder private: ") + std::strerror(errno));
+            if ((dir == d || dir.rfind(d + "/", 0) == 0) && private_dirs_.insert(d).second && ::chmod(d.c_str(), 0700) != 0) {
+                // FAT has no modes to change (its mount options give them): fine if private.
+                const int err = errno;
+                struct stat st {};
+                if (::stat(d.c_str(), &st) != 0 || (st.st_mode & 077) != 0)
+                    throw Error(d, std::string("cannot make the folder private: ") + std::strerror(err));
+            }
     written_dirs_.insert(dir);
 }
 

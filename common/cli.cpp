@@ -170,6 +170,22 @@ PassphraseRing& Tool::passphrases(const Args& args, const std::string& option) {
     return *rings_.back().second;
 }
 
+void refuse_passphrase_from_stdin(const Args& args, std::initializer_list<const char*> options) {
+    for (const char* option : options) {
+        if (!args.has(option)) continue;
+        std::vector<std::string> specs;
+        try {
+            specs.push_back(args.str(option));
+        } catch (const boost::bad_any_cast&) {  // an option given once per passphrase
+            specs = args.get<std::vector<std::string>>(option);
+        }
+        for (const auto& spec : specs)
+            if (reads_stdin(spec))
+                throw UsageError(std::string("--") + option + " " + spec +
+                                 " reads stdin, but stdin is already the input (give the input as a file, or the passphrase another way)");
+    }
+}
+
 std::string key_format_option(const Args& args) {
     if (args.has("key-format") && args.has("format")) throw UsageError("give --key-format once (--format is the same option)");
     std::string f = args.has("format") ? args.str("format") : args.str("key-format", "openssh");
@@ -313,6 +329,7 @@ int Tool::run_combined(const Args& args, const CombinedBody& combined) {
     std::vector<Input> inputs = expand_inputs(paths, walk_options(args));
     if (std::count_if(inputs.begin(), inputs.end(), [](const Input& i) { return i.is_stdin(); }) > 1)
         throw UsageError("stdin (-) can be given only once");
+    if (std::any_of(inputs.begin(), inputs.end(), [](const Input& i) { return i.is_stdin(); })) refuse_passphrase_from_stdin(args);
     const std::string output = args.str("output");
     struct stat st {};  // an existing -o target is refused before any work, as in a batch
     if (!output.empty() && output != "-" && !args.has("force") && ::stat(output.c_str(), &st) == 0 && S_ISREG(st.st_mode))
@@ -353,6 +370,7 @@ int Tool::run_batch(const Args& args, const Body& body) {
     std::vector<Input> inputs = expand_inputs(paths, walk_options(args));
     if (std::count_if(inputs.begin(), inputs.end(), [](const Input& i) { return i.is_stdin(); }) > 1)
         throw UsageError("stdin (-) can be given only once");
+    if (std::any_of(inputs.begin(), inputs.end(), [](const Input& i) { return i.is_stdin(); })) refuse_passphrase_from_stdin(args);
     check_destination(args, inputs.size());
 
     BatchOptions o;

@@ -126,6 +126,12 @@ private:
 // Throws UsageError for anything else or for both options at once.
 std::string key_format_option(const Args& args);
 
+// Throws UsageError when --passin or --passout (any of `options` given) would read its
+// passphrase from stdin (fd:0, file:/dev/stdin, ...) while stdin is the input: the
+// passphrase would be read out of the input. Tool::run checks it for inputs; genkeycert
+// for --key -.
+void refuse_passphrase_from_stdin(const Args& args, std::initializer_list<const char*> options = {"passin", "passout"});
+
 class Tool {
 public:
     using Body = std::function<void(const Args&, Input&, Sink&)>;

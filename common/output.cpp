@@ -3,11 +3,19 @@
 #include "error.h"
 #include "process.h"
 
+#include <algorithm>
+#include <atomic>
 #include <cerrno>
+#include <climits>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
+#include <dirent.h>
 #include <fcntl.h>
+#include <mutex>
 #include <set>
+#include <sys/resource.h>
 #include <sys/sysmacros.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -161,93 +169,448 @@ void sync_directory(const std::string& dir) {
     if (d.get() >= 0) ::fsync(d.get());
 }
 
+// ---------------------------------------------------------------------------------------
+// Temporary names
+
+namespace {
+
+constexpr const char temp_prefix[] = ".keypipe-";
+// A temporary of another boot, machine or PID namespace cannot be proved dead; one whose
+// name has not changed (ctime) for this long is.
+constexpr time_t foreign_temp_age_seconds = 3600;
+
+std::string read_small_file(const std::string& path) {
+    Fd f(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (f.get() < 0) return "";
+    char buf[1024];
+    ssize_t n;
+    do n = ::read(f.get(), buf, sizeof buf); while (n < 0 && errno == EINTR);
+    return n > 0 ? std::string(buf, static_cast<size_t>(n)) : "";
+}
+
+// The start time of process `pid` in clock ticks after boot (field 22 of /proc/PID/stat),
+// or "" when there is no such process (or no /proc).
+std::string start_time(const std::string& pid) {
+    const std::string stat = read_small_file("/proc/" + pid + "/stat");
+    const size_t paren = stat.rfind(')');  // the command name may hold spaces and ')'
+    if (paren == std::string::npos) return "";
+    size_t pos = paren + 1;
+    for (int field = 3; field <= 22; ++field) {  // fields after the name: state is 3
+        pos = stat.find_first_not_of(' ', pos);
+        if (pos == std::string::npos) return "";
+        const size_t end = stat.find(' ', pos);
+        if (field == 22) return stat.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
+        pos = end;
+    }
+    return "";
+}
+
+// Eight hex digits naming this boot of this machine and this PID namespace.
+std::string host_tag() {
+    char ns[64] = {};
+    const ssize_t n = ::readlink("/proc/self/ns/pid", ns, sizeof ns - 1);
+    const std::string text = read_small_file("/proc/sys/kernel/random/boot_id") + (n > 0 ? std::string(ns, n) : "");
+    uint32_t h = 2166136261u;  // FNV-1a
+    for (unsigned char c : text) h = (h ^ c) * 16777619u;
+    char hex[9];
+    std::snprintf(hex, sizeof hex, "%08x", h);
+    return hex;
+}
+
+struct ProcessTag {
+    std::string pid, start, host;
+};
+
+// This process's tag, read once (again in a forked child).
+ProcessTag this_process() {
+    static std::mutex mutex;
+    static ProcessTag tag;
+    std::lock_guard<std::mutex> lock(mutex);
+    const std::string pid = std::to_string(::getpid());
+    if (tag.pid != pid) tag = {pid, start_time("self"), host_tag()};
+    return tag;
+}
+
+std::atomic<unsigned> temp_counter{0};
+
+std::string temp_path(const std::string& dir) {
+    const ProcessTag p = this_process();
+    return dir + "/" + temp_prefix + p.pid + "-" + (p.start.empty() ? "0" : p.start) + "-" + p.host + "-" +
+           std::to_string(temp_counter++) + ".tmp";
+}
+
+bool all_digits(const std::string& s) { return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos; }
+
+// Whether `name` (a folder entry) is a keypipe temporary that no live run can still use.
+bool is_stale_temp(const std::string& name, const struct stat& st, time_t now) {
+    const size_t prefix = sizeof temp_prefix - 1;
+    if (name.compare(0, prefix, temp_prefix) != 0 || name.size() < prefix + 4 || name.compare(name.size() - 4, 4, ".tmp") != 0)
+        return false;
+    std::vector<std::string> parts;
+    const std::string middle = name.substr(prefix, name.size() - prefix - 4);
+    for (size_t pos = 0;;) {
+        const size_t dash = middle.find('-', pos);
+        parts.push_back(middle.substr(pos, dash == std::string::npos ? std::string::npos : dash - pos));
+        if (dash == std::string::npos) break;
+        pos = dash + 1;
+    }
+    const bool old_age = now - st.st_ctime > foreign_temp_age_seconds;
+    // Before 0.x the names were .keypipe-PID-N.tmp, with nothing to tell a reused PID.
+    if (parts.size() == 2 && all_digits(parts[0]) && all_digits(parts[1])) return old_age;
+    if (parts.size() != 4 || !all_digits(parts[0]) || !all_digits(parts[1]) || !all_digits(parts[3]) || parts[2].size() != 8 ||
+        parts[2].find_first_not_of("0123456789abcdef") != std::string::npos)
+        return false;
+    const ProcessTag me = this_process();
+    if (parts[2] != me.host || me.start.empty()) return old_age;
+    const std::string start = start_time(parts[0]);
+    if (!start.empty()) return start != parts[1];  // gone, or the PID now names a newer process
+    // No /proc entry: gone, unless /proc hides it (hidepid, and tools are not dumpable).
+    const long pid = std::strtol(parts[0].c_str(), nullptr, 10);
+    if (pid <= 0 || pid > INT_MAX || (::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH)) return true;
+    return old_age;
+}
+
+// How many staged files keep a descriptor open, and how many may: a quarter of the
+// descriptor limit, so that 1,100 blocks of one bundle stage under `ulimit -n 64`.
+std::atomic<int> open_staged{0};
+
+int staged_fd_budget() {
+    static const int budget = [] {
+        struct rlimit rl {};
+        if (::getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY) return 256;
+        return static_cast<int>(std::clamp<rlim_t>(rl.rlim_cur / 4, 4, 256));
+    }();
+    return budget;
+}
+
+bool no_hard_links(int err) { return err == EPERM || err == EOPNOTSUPP || err == ENOSYS || err == EMLINK; }
+bool flag_unsupported(int err) { return err == EINVAL || err == ENOSYS || err == EOPNOTSUPP; }
+
+int rename2(const std::string& from, const std::string& to, unsigned flags) {
+    return ::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), flags);
+}
+
+// Creates a new temporary file in `dir` with `mode`; returns its descriptor and name.
+int create_temp(const std::string& dir, mode_t mode, std::string& name) {
+    for (int attempt = 0; attempt < 100; ++attempt) {
+        name = temp_path(dir);
+        const int fd = ::open(name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+        if (fd >= 0 || errno != EEXIST) {
+            if (fd < 0) name.clear();
+            return fd;
+        }
+    }
+    name.clear();
+    return -1;
+}
+
+// Keeps the file at `path` under a temporary name beside it, for a rollback: a hard link,
+// or a copy where the filesystem has none. "" when there is nothing at `path`.
+std::string keep_old(const std::string& path) {
+    const std::string dir = parent_dir(path);
+    for (int attempt = 0; attempt < 100; ++attempt) {
+        std::string kept = temp_path(dir);
+        if (::link(path.c_str(), kept.c_str()) == 0) return kept;
+        if (errno == ENOENT) return "";
+        if (errno == EEXIST) continue;
+        if (!no_hard_links(errno)) throw Error(path, "cannot keep the old file: " + errno_text(errno));
+        break;
+    }
+    Fd in(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+    struct stat st {};
+    if (in.get() < 0 && errno == ENOENT) return "";
+    if (in.get() < 0 || ::fstat(in.get(), &st) != 0 || !S_ISREG(st.st_mode))
+        throw Error(path, "cannot keep the old file: " + errno_text(in.get() < 0 ? errno : EINVAL));
+    std::string kept;
+    Fd out(create_temp(dir, st.st_mode & 07777, kept));
+    if (out.get() < 0) throw Error(path, "cannot keep the old file: " + errno_text(errno));
+    try {
+        char buf[65536];
+        for (;;) {
+            const ssize_t n = ::read(in.get(), buf, sizeof buf);
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0) throw Error(path, "cannot keep the old file: " + errno_text(errno));
+            if (n == 0) break;
+            write_all(out.get(), ByteView(reinterpret_cast<const uint8_t*>(buf), static_cast<size_t>(n)), path);
+        }
+        ::fchmod(out.get(), st.st_mode & 07777);
+        if (::fdatasync(out.get()) != 0) throw Error(path, "cannot keep the old file: " + errno_text(errno));
+    } catch (...) {
+        ::unlink(kept.c_str());
+        throw;
+    }
+    return kept;
+}
+
+}  // namespace
+
+void remove_stale_temporaries(const std::string& dir) {
+    static std::mutex mutex;
+    static std::set<std::string> done;
+    {
+        std::lock_guard<std::mutex> lock(mutex);
+        if (!done.insert(dir).second) return;
+    }
+    DIR* d = ::opendir(dir.c_str());
+    if (!d) return;
+    const uid_t me = ::geteuid();
+    const time_t now = ::time(nullptr);
+    while (const dirent* e = ::readdir(d)) {
+        if (std::strncmp(e->d_name, temp_prefix, sizeof temp_prefix - 1) != 0) continue;
+        struct stat st {};
+        if (::fstatat(::dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || st.st_uid != me ||
+            !(S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)))
+            continue;
+        if (is_stale_temp(e->d_name, st, now)) ::unlinkat(::dirfd(d), e->d_name, 0);
+    }
+    ::closedir(d);
+}
+
+// ---------------------------------------------------------------------------------------
+// Staged files
+
+// How a placed file is taken back: a name this run created is removed; a replaced file
+// is put back from where it was kept (exchanged: `kept` holds it after a RENAME_EXCHANGE).
+struct StagedFile::Placed {
+    enum Kind { none, created, exchanged, replaced } kind = none;
+    std::string path, kept;
+    dev_t dev = 0;
+    ino_t ino = 0;
+
+    // False when the old state could not be restored (`kept` is then left in place).
+    bool undo() {
+        switch (kind) {
+        case none: return true;
+        case created: {
+            struct stat st {};
+            if (::lstat(path.c_str(), &st) == 0 && st.st_dev == dev && st.st_ino == ino) ::unlink(path.c_str());
+            return true;
+        }
+        case exchanged:
+            if (rename2(kept, path, RENAME_EXCHANGE) != 0) return false;
+            ::unlink(kept.c_str());
+            return true;
+        case replaced: return ::rename(kept.c_str(), path.c_str()) == 0;
+        }
+        return true;
+    }
+    void forget_old() {
+        if (!kept.empty()) ::unlink(kept.c_str());
+        kept.clear();
+    }
+};
+
 StagedFile::StagedFile(std::string path, ByteView data, Sensitivity s, bool force)
+    : StagedFile(std::move(path), data, s, force, Streams::write_now) {}
+
+StagedFile::StagedFile(std::string path, ByteView data, Sensitivity s, bool force, Streams streams)
     : path_(std::move(path)), dir_(parent_dir(path_)), force_(force) {
     const mode_t mode = s == Sensitivity::private_key ? 0600 : 0666;  // public files: umask applies
     const Target target = inspect(path_, force);
     if (target.kind == Target::stream) {
+        if (streams == Streams::refuse) changed(path_);
         write_stream(path_, target, data, s);
         linked_ = true;  // nothing left to do
         return;
     }
+    remove_stale_temporaries(dir_);
     fd_ = ::open(dir_.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, mode);
     if (fd_ < 0) {
         if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL) throw Error(path_, "cannot create: " + errno_text(errno));
         // No O_TMPFILE here: a named temporary file, removed unless linked.
-        for (int attempt = 0; attempt < 100; ++attempt) {
-            temp_name_ = dir_ + "/.keypipe-" + std::to_string(::getpid()) + "-" + std::to_string(attempt) + ".tmp";
-            fd_ = ::open(temp_name_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-            if (fd_ >= 0 || errno != EEXIST) break;
-        }
-        if (fd_ < 0) {
-            temp_name_.clear();
-            throw Error(path_, "cannot create a temporary file: " + errno_text(errno));
-        }
+        fd_ = create_temp(dir_, mode, temp_name_);
+        if (fd_ < 0) throw Error(path_, "cannot create a temporary file: " + errno_text(errno));
     }
-    if (s == Sensitivity::private_key) ::fchmod(fd_, 0600);  // whatever the umask
-    write_all(fd_, data, path_);
+    ++open_staged;
+    try {  // (a constructor that throws gets no destructor)
+        if (s == Sensitivity::private_key) ::fchmod(fd_, 0600);  // whatever the umask
+        write_all(fd_, data, path_);
+        struct stat st {};
+        if (::fstat(fd_, &st) == 0) dev_ = st.st_dev, ino_ = st.st_ino;
+        if (open_staged.load() > staged_fd_budget()) park();
+    } catch (...) {
+        close_fd();
+        if (!temp_name_.empty()) ::unlink(temp_name_.c_str());
+        throw;
+    }
 }
 
 StagedFile::~StagedFile() {
-    if (fd_ >= 0) ::close(fd_);
+    close_fd();
     if (!linked_ && !temp_name_.empty()) ::unlink(temp_name_.c_str());
+}
+
+void StagedFile::close_fd() {
+    if (fd_ < 0) return;
+    ::close(fd_);
+    fd_ = -1;
+    --open_staged;
+}
+
+std::string StagedFile::named_temp() {
+    if (!temp_name_.empty()) return temp_name_;
+    const std::string proc = "/proc/self/fd/" + std::to_string(fd_);
+    for (int attempt = 0; attempt < 100; ++attempt) {
+        const std::string name = temp_path(dir_);
+        if (::linkat(AT_FDCWD, proc.c_str(), AT_FDCWD, name.c_str(), AT_SYMLINK_FOLLOW) == 0) return temp_name_ = name;
+        if (errno != EEXIST) break;
+    }
+    throw Error(path_, "cannot write: " + errno_text(errno));
+}
+
+// Closes the descriptor of a staged file, which keeps its data under a temporary name.
+void StagedFile::park() {
+    named_temp();
+    close_fd();
 }
 
 void StagedFile::sync() {
     if (linked_) return;
-    if (::fdatasync(fd_) != 0) throw Error(path_, "fsync failed: " + errno_text(errno));
+    Fd reopened(fd_ < 0 ? ::open(temp_name_.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC) : -1);
+    const int fd = fd_ >= 0 ? fd_ : reopened.get();
+    if (fd < 0 || ::fdatasync(fd) != 0) throw Error(path_, "fsync failed: " + errno_text(errno));
 }
 
-void StagedFile::link() {
-    if (linked_) return;
-    if (!temp_name_.empty()) {
-        if (force_) {
-            if (::rename(temp_name_.c_str(), path_.c_str()) != 0) throw Error(path_, "cannot write: " + errno_text(errno));
-        } else if (::link(temp_name_.c_str(), path_.c_str()) != 0) {
-            if (errno == EEXIST) exists(path_);
-            throw Error(path_, "cannot write: " + errno_text(errno));
-        } else {
-            ::unlink(temp_name_.c_str());
-        }
-        temp_name_.clear();
-        linked_ = true;
-        return;
-    }
-    const std::string proc = "/proc/self/fd/" + std::to_string(fd_);
-    if (!force_) {
+void StagedFile::link() { place(false); }
+
+// Puts the staged file at its name (see FileGroup for `keep_old`).
+StagedFile::Placed StagedFile::place(bool keep_old_file) {
+    Placed p;
+    if (linked_) return p;
+    p.path = path_;
+    p.dev = dev_;
+    p.ino = ino_;
+    if (!force_ && temp_name_.empty()) {
+        const std::string proc = "/proc/self/fd/" + std::to_string(fd_);
         if (::linkat(AT_FDCWD, proc.c_str(), AT_FDCWD, path_.c_str(), AT_SYMLINK_FOLLOW) != 0) {
             if (errno == EEXIST) exists(path_);
             throw Error(path_, "cannot write: " + errno_text(errno));
         }
+        p.kind = Placed::created;
+    } else if (!force_) {
+        if (::link(temp_name_.c_str(), path_.c_str()) == 0) {
+            ::unlink(temp_name_.c_str());
+        } else if (errno == EEXIST) {
+            exists(path_);
+        } else if (!no_hard_links(errno)) {
+            throw Error(path_, "cannot write: " + errno_text(errno));
+        } else if (rename2(temp_name_, path_, RENAME_NOREPLACE) != 0) {
+            // FAT and exFAT have no hard links; their kernel drivers have RENAME_NOREPLACE,
+            // some FUSE ones do not: then a look just before a plain rename.
+            if (errno == EEXIST) exists(path_);
+            if (!flag_unsupported(errno)) throw Error(path_, "cannot write: " + errno_text(errno));
+            struct stat st {};
+            if (::lstat(path_.c_str(), &st) == 0) exists(path_);
+            if (::rename(temp_name_.c_str(), path_.c_str()) != 0) throw Error(path_, "cannot write: " + errno_text(errno));
+        }
+        p.kind = Placed::created;
     } else {
-        // Link under a temporary name, then rename over the target: still atomic.
-        for (int attempt = 0;; ++attempt) {
-            const std::string name = dir_ + "/.keypipe-" + std::to_string(::getpid()) + "-" + std::to_string(attempt) + ".tmp";
-            if (::linkat(AT_FDCWD, proc.c_str(), AT_FDCWD, name.c_str(), AT_SYMLINK_FOLLOW) == 0) {
-                if (::rename(name.c_str(), path_.c_str()) != 0) {
-                    const int err = errno;
-                    ::unlink(name.c_str());
-                    throw Error(path_, "cannot write: " + errno_text(err));
-                }
-                break;
+        const std::string temp = named_temp();
+        if (keep_old_file && rename2(temp, path_, RENAME_EXCHANGE) == 0) {
+            p.kind = Placed::exchanged;  // temp now holds the old file
+            p.kept = temp;
+            struct stat st {};
+            if (::lstat(temp.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {  // a rename would refuse it too
+                p.undo();
+                throw Error(path_, "is a directory");
             }
-            if (errno != EEXIST || attempt == 100) throw Error(path_, "cannot write: " + errno_text(errno));
+        } else if (keep_old_file && errno != ENOENT && !flag_unsupported(errno)) {
+            throw Error(path_, "cannot write: " + errno_text(errno));
+        } else {
+            if (keep_old_file) p.kept = keep_old(path_);
+            if (::rename(temp.c_str(), path_.c_str()) != 0) {
+                const int err = errno;
+                if (!p.kept.empty()) ::unlink(p.kept.c_str());
+                throw Error(path_, "cannot write: " + errno_text(err));
+            }
+            p.kind = p.kept.empty() ? Placed::created : Placed::replaced;
         }
     }
+    temp_name_.clear();
     linked_ = true;
+    return p;
 }
 
 void sync_staged(const std::vector<StagedFile*>& files) {
     std::set<dev_t> synced;
     for (StagedFile* f : files) {
-        if (f->linked_) continue;
-        struct stat st {};
-        if (::fstat(f->fd_, &st) != 0 || !synced.insert(st.st_dev).second) continue;
-        if (::syncfs(f->fd_) != 0) {  // not expected; fall back to one fdatasync per file
+        if (f->linked_ || !synced.insert(f->dev_).second) continue;
+        Fd dir(f->fd_ < 0 ? ::open(f->dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1);
+        const int fd = f->fd_ >= 0 ? f->fd_ : dir.get();
+        if (fd < 0 || ::syncfs(fd) != 0) {  // not expected; fall back to one fdatasync per file
             for (StagedFile* g : files) g->sync();
             return;
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// Files that belong together
+
+struct FileGroup::Member {
+    std::string path;
+    ByteView data;
+    Sensitivity sensitivity;
+    Target target;                     // a stream: written by commit()
+    std::unique_ptr<StagedFile> file;  // a file: staged by add()
+};
+
+FileGroup::FileGroup(bool force) : force_(force) {}
+
+FileGroup::~FileGroup() = default;
+
+void FileGroup::add(const std::string& path, ByteView data, Sensitivity s) {
+    auto m = std::make_unique<Member>();
+    m->path = path;
+    m->data = data;
+    m->sensitivity = s;
+    if (path == "-") {
+        check_target(path, s, force_);
+    } else {
+        m->target = inspect(path, force_);
+        if (m->target.kind == Target::stream) check_target(path, s, force_);  // a terminal, for a key
+        else m->file.reset(new StagedFile(path, data, s, force_, StagedFile::Streams::refuse));
+    }
+    members_.push_back(std::move(m));
+}
+
+void FileGroup::commit() {
+    for (auto& m : members_)
+        if (m->file) m->file->sync();
+    for (auto& m : members_) {
+        if (m->file) continue;
+        if (m->path == "-") write_stdout(m->data, m->sensitivity);
+        else write_stream(m->path, m->target, m->data, m->sensitivity);
+    }
+    std::vector<StagedFile::Placed> placed;
+    for (auto& m : members_) {
+        if (!m->file) continue;
+        try {
+            placed.push_back(m->file->place(true));
+        } catch (const Error& e) {
+            std::string lost;
+            for (auto it = placed.rbegin(); it != placed.rend(); ++it)
+                if (!it->undo()) lost += (lost.empty() ? "" : ", ") + it->path + " (kept as " + it->kept + ")";
+            if (lost.empty()) throw;
+            throw Error(e.subject(), std::string(e.what()) + "; could not put back the old " + lost);
+        }
+    }
+    std::set<std::string> dirs;
+    for (auto& m : members_)
+        if (m->file) dirs.insert(m->file->dir());
+    for (const auto& d : dirs) sync_directory(d);
+    for (auto& p : placed) p.forget_old();
+    members_.clear();
+}
+
+bool same_file(const std::string& a, const std::string& b) {
+    struct stat sa {}, sb {};
+    if (::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0)  // devices (/dev/null twice) are fine
+        return S_ISREG(sa.st_mode) && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+    if (a == b) return true;
+    const auto base = [](const std::string& p) { return p.substr(p.find_last_of('/') + 1); };
+    return base(a) == base(b) && ::stat(parent_dir(a).c_str(), &sa) == 0 && ::stat(parent_dir(b).c_str(), &sb) == 0 &&
+           sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
 void check_target(const std::string& path, Sensitivity s, bool force) {

@@ -105,6 +105,12 @@ Passphrase::Passphrase(std::string spec, std::string option) : spec_(std::move(s
         throw UsageError(option_ + " " + kind + ": needs a value after the colon");
 }
 
+bool reads_stdin(const std::string& spec) {
+    if (spec.rfind("fd:", 0) == 0)
+        return spec.size() > 3 && spec.find_first_not_of('0', 3) == std::string::npos;
+    return spec == "file:/dev/stdin" || spec == "file:/dev/fd/0" || spec == "file:/proc/self/fd/0";
+}
+
 SecretBytes Passphrase::read_spec() {
     const size_t colon = spec_.find(':');
     const std::string kind = spec_.substr(0, colon), value = spec_.substr(colon + 1);

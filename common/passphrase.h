@@ -15,6 +15,10 @@
 
 namespace keypipe {
 
+// True when a --passin/--passout spec reads standard input: fd:0 (any spelling of 0),
+// file:/dev/stdin, file:/dev/fd/0 or file:/proc/self/fd/0.
+bool reads_stdin(const std::string& spec);
+
 class PassphraseSource {
 public:
     virtual ~PassphraseSource() = default;

@@ -14,12 +14,8 @@
 #include <botan/rsa.h>
 #include <botan/system_rng.h>
 
-#include <cerrno>
-#include <cstring>
 #include <future>
 
-#include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 using namespace keypipe;
@@ -55,60 +51,6 @@ PrivateKey generate(const std::string& type, size_t bits, Botan::RandomNumberGen
     }
     return make_private_key(std::move(key), "", "generated key");
 }
-
-std::string base_name(const std::string& path) { return path.substr(path.find_last_of('/') + 1); }
-
-// True when the two paths name the same file, existing or not (same folder, same name).
-bool same_file(const std::string& a, const std::string& b) {
-    struct stat sa {}, sb {};
-    if (::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0)  // devices (/dev/null twice) are fine
-        return S_ISREG(sa.st_mode) && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-    if (a == b) return true;
-    return base_name(a) == base_name(b) && ::stat(parent_dir(a).c_str(), &sa) == 0 &&
-           ::stat(parent_dir(b).c_str(), &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-}
-
-// What write_file_atomic will do with `path`, checked before the (slow) key generation so
-// that a run that cannot write both files writes neither. Returns true when the target is
-// a regular file this run will create or replace (false for a device or FIFO, which
-// write_file_atomic writes to as other tools do, and which a rollback must not remove).
-bool check_target(const std::string& path, bool force, Sensitivity s) {
-    struct stat st {};
-    if (::stat(path.c_str(), &st) == 0) {
-        if (S_ISDIR(st.st_mode)) throw Error(path, "is a directory");
-        if (!S_ISREG(st.st_mode)) {
-            if (s == Sensitivity::private_key && S_ISCHR(st.st_mode)) {
-                const int fd = ::open(path.c_str(), O_WRONLY | O_NOCTTY | O_CLOEXEC);
-                const bool tty = fd >= 0 && ::isatty(fd);
-                if (fd >= 0) ::close(fd);
-                if (tty) throw Error(path, "refusing to write a private key to a terminal");
-            }
-            return false;
-        }
-        if (!force) throw Error(path, "file exists (use -f to replace it)");
-        return true;
-    }
-    if (!force && ::lstat(path.c_str(), &st) == 0) throw Error(path, "file exists (use -f to replace it)");  // dangling link
-    const std::string dir = parent_dir(path);
-    if (::stat(dir.c_str(), &st) != 0) throw Error(path, "cannot create: folder " + dir + " does not exist");
-    if (!S_ISDIR(st.st_mode)) throw Error(path, "cannot create: " + dir + " is not a folder");
-    if (::access(dir.c_str(), W_OK | X_OK) != 0) throw Error(path, "cannot create: " + std::string(std::strerror(errno)));
-    return true;
-}
-
-// Removes the key file this run wrote when the certificate cannot follow it: half a pair
-// is worse than none (the next run would refuse the existing key without -f).
-class Rollback {
-public:
-    void arm(std::string path) { paths_.push_back(std::move(path)); }
-    void disarm() { paths_.clear(); }
-    ~Rollback() {
-        for (const auto& p : paths_) ::unlink(p.c_str());
-    }
-
-private:
-    std::vector<std::string> paths_;
-};
 
 // The default subject: CN = the key's comment when it makes a sensible CN (ub-common-name is
 // 64 characters; openssl refuses longer), else the host name.
@@ -173,6 +115,7 @@ int main(int argc, char** argv) {
         const uint32_t days = a.get<uint32_t>("days");
         if (days < 1 || days > cert::max_days) throw UsageError("--days takes 1 to " + std::to_string(cert::max_days));
         if (a.has("key")) {
+            if (a.str("key") == "-") refuse_passphrase_from_stdin(a, {"passin"});
             for (const char* o : {"type", "bits", "keyout", "passout", "key-format"})
                 if (a.has(o)) throw UsageError(std::string("--") + o + " does not apply to --key (no key is made or written)");
         } else if (a.has("passin")) {
@@ -208,12 +151,11 @@ int main(int argc, char** argv) {
         if (csr_to_file && ((cert_to_file && same_file(args.str("csr"), cert_path)) ||
                             (key_to_file && same_file(args.str("csr"), args.str("keyout")))))
             throw UsageError("--csr names the same file as --out or --keyout");
-        bool key_is_regular = false, cert_is_regular = false;
-        if (key_to_file) key_is_regular = check_target(args.str("keyout"), force, Sensitivity::private_key);
+        if (key_to_file) check_target(args.str("keyout"), Sensitivity::private_key, force);
         else if (!existing && ::isatty(STDOUT_FILENO))
             throw Error("refusing to write a private key to a terminal (use --keyout FILE or redirect stdout)");
-        if (cert_to_file) cert_is_regular = check_target(cert_path, force, Sensitivity::public_data);
-        if (csr_to_file) check_target(args.str("csr"), force, Sensitivity::public_data);
+        if (cert_to_file) check_target(cert_path, Sensitivity::public_data, force);
+        if (csr_to_file) check_target(args.str("csr"), Sensitivity::public_data, force);
         WriteOptions key_options;
         if (args.has("passout")) key_options.passphrase = Passphrase(args.str("passout"), "--passout").get_new("the new key");
 
@@ -225,22 +167,13 @@ int main(int argc, char** argv) {
         const std::string cert_pem = pem::encode("CERTIFICATE", ByteView(der));
         const ByteView cert_bytes = args.has("der") ? ByteView(der) : ByteView(cert_pem);
 
-        // Written here rather than through the Sink, in order, so that a failed
-        // certificate write can take back the key file written just before it.
-        Rollback rollback;
-        if (key_to_file) {
-            write_file_atomic(args.str("keyout"), ByteView(key_text), Sensitivity::private_key, force);
-            if (key_is_regular) rollback.arm(args.str("keyout"));
-        } else if (!existing) {
-            write_stdout(ByteView(key_text), Sensitivity::private_key);
-        }
-        if (cert_to_file) {
-            write_file_atomic(cert_path, cert_bytes, Sensitivity::public_data, force);
-            if (cert_is_regular) rollback.arm(cert_path);
-        } else {
-            write_stdout(cert_bytes, Sensitivity::public_data);
-        }
-        if (csr_to_file) write_file_atomic(args.str("csr"), ByteView(pem::encode("CERTIFICATE REQUEST", ByteView(csr))), Sensitivity::public_data, force);
-        rollback.disarm();
+        // Written here rather than through the Sink, as one group: every file is staged
+        // before any is put in place, so a failure leaves the old key and certificate.
+        const std::string csr_pem = csr_to_file ? pem::encode("CERTIFICATE REQUEST", ByteView(csr)) : "";
+        FileGroup files(force);
+        if (!existing) files.add(key_to_file ? args.str("keyout") : "-", ByteView(key_text), Sensitivity::private_key);
+        files.add(cert_to_file ? cert_path : "-", cert_bytes, Sensitivity::public_data);
+        if (csr_to_file) files.add(args.str("csr"), ByteView(csr_pem), Sensitivity::public_data);
+        files.commit();
     });
 }

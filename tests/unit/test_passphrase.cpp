@@ -56,4 +56,11 @@ BOOST_AUTO_TEST_CASE(tracking_records_whether_asked) {
     BOOST_TEST(tracking.asked());
 }
 
+BOOST_AUTO_TEST_CASE(specs_that_read_stdin) {
+    for (const char* spec : {"fd:0", "fd:00", "file:/dev/stdin", "file:/dev/fd/0", "file:/proc/self/fd/0"})
+        BOOST_TEST(reads_stdin(spec), spec);
+    for (const char* spec : {"fd:3", "fd:10", "fd:", "file:stdin", "env:FD0", "pass:fd:0", ""})
+        BOOST_TEST(!reads_stdin(spec), spec);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
