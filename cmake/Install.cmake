@@ -48,4 +48,5 @@ set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "openssh-client, putty-tools")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "openssl")
 set(CPACK_OUTPUT_FILE_PREFIX ${CMAKE_BINARY_DIR})
 set(CPACK_STRIP_FILES ON)
+set(CPACK_POST_BUILD_SCRIPTS ${CMAKE_SOURCE_DIR}/cmake/deb-installed-size.cmake)  # links are not copies
 include(CPack)

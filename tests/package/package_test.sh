@@ -29,13 +29,19 @@ chroot "$root" /bin/sh -c "apt-get update -qq && DEBIAN_FRONTEND=noninteractive 
 
 pass=0 fail=0
 check() { if eval "$2"; then echo "ok   $1"; pass=$((pass + 1)); else echo "FAIL $1"; fail=$((fail + 1)); fi; }
-for tool in genkeycert pem2der der2pem sshpubfromcert key2ppk ppk2key; do
+for tool in genkeycert pem2der der2pem sshpubfromcert key2ppk ppk2key keyinfo key2pfx; do
     check "$tool --version in the clean root" 'chroot "$root" "$tool" --version | grep -q "^$tool (keypipe) "'
     check "$tool man page installed" 'chroot "$root" dpkg -L keypipe | grep -qx "/usr/share/man/man1/$tool.1.gz"'
     check "$tool completion installed" '[[ -s $root/usr/share/bash-completion/completions/$tool ]]'
 done
 check "a conversion works in the clean root" \
     'chroot "$root" sh -c "genkeycert --type ed25519 --keyout /tmp/k --out /tmp/c.pem && sshpubfromcert /tmp/c.pem && key2ppk /tmp/k -o /tmp/k.ppk && test -s /tmp/k.ppk" >/dev/null'
+# Installed-Size: the tools are links to one binary, counted once (cmake/deb-installed-size.cmake);
+# the goal is 10 MB, and the field must still cover what is really installed.
+size=$(chroot "$root" dpkg-query -W -f='${Installed-Size}' keypipe)
+real=$(chroot "$root" sh -c 'dpkg -L keypipe | while read -r f; do [ -f "$f" ] && [ ! -L "$f" ] && echo "$f"; done | xargs du -kc --apparent-size | tail -1 | cut -f1')
+check "Installed-Size $size KiB is at most 10 MB" '(( size <= 10240 ))'
+check "Installed-Size covers the files really installed ($real KiB)" '(( size >= real ))'
 check "dependencies are satisfied" 'chroot "$root" dpkg -s keypipe | grep -q "^Status: install ok installed"'
 echo "package test took $(( $(date +%s) - start )) s"
 echo "$pass passed, $fail failed"
