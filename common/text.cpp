@@ -6,6 +6,9 @@
 #include "text.h"
 
 #include "error.h"
+#include "key.h"
+
+#include <algorithm>
 
 namespace keypipe::text {
 namespace {
@@ -68,10 +71,9 @@ std::string unsupported_format(ByteView input) {
     if (input.size() > 4 && input[0] == 0 && input[1] == 0 && input[2] == 0) {
         const size_t n = input[3];
         const std::string_view name = input.as_string().substr(4, n);
-        for (std::string_view t : {"ssh-rsa", "ssh-dss", "ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384",
-                                   "ecdsa-sha2-nistp521"})
-            if (name == t)
-                return "a dropbear private key is not supported (dropbearconvert dropbear openssh KEY OUT converts it)";
+        const auto& types = key_types();
+        if (name == "ssh-dss" || std::any_of(types.begin(), types.end(), [&](const KeyTypeInfo& t) { return name == t.ssh_name; }))
+            return "a dropbear private key is not supported (dropbearconvert dropbear openssh KEY OUT converts it)";
     }
     return "";
 }

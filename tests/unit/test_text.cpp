@@ -59,6 +59,11 @@ BOOST_AUTO_TEST_CASE(known_foreign_key_formats_are_named) {
     BOOST_TEST(why(std::string("SSH PRIVATE KEY FILE FORMAT 1.1\n")).find("SSH-1") != std::string::npos);
     const std::string dropbear = std::string("\0\0\0\x0bssh-ed25519", 15) + std::string(68, 'k');
     BOOST_TEST(why(dropbear).find("dropbear") != std::string::npos);
+    for (auto type : {"ssh-rsa", "ssh-dss", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp521"}) {
+        const std::string name(type);
+        BOOST_TEST(why(std::string("\0\0\0", 3) + static_cast<char>(name.size()) + name + "xx").find("dropbear") != std::string::npos);
+    }
+    BOOST_TEST(why(std::string("\0\0\0\x07ssh-foo", 11)) == "");
     BOOST_TEST(why(test::golden("certs/p256.pem")) == "");
     BOOST_TEST(why(std::string("\0\0\0", 3)) == "");
     BOOST_TEST(why("") == "");
