@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # PKCS#12 (issue 13): key2pfx's output read back by openssl 3 (no -legacy), python3-
-# cryptography and certtool, for both profiles and RSA, ECDSA and Ed25519 key+chain sets,
-# with the same key and certificates; openssl -info's algorithm lines equal for ours and
+# cryptography, certtool and Java's keytool, for both profiles and RSA, ECDSA and Ed25519
+# key+chain sets, with the same key and certificates; openssl -info's algorithm lines equal for ours and
 # openssl's own; every peer-made .pfx of tests/golden/pkcs12 converted by ppk2key to the
 # original key; the other readers (der2pem, pem2der, sshpubfromcert) on a .pfx; and
 # key2pfx's CLI promises (gathering, -d, errors, no file left, 0600).
@@ -63,6 +63,30 @@ check ppk2key_empty_password_not_asked '[[ "$("$bin/ppk2key" --format pkcs8 "$g/
 for f in rsa.p8-pbe-sha1-3des.pem p256.p8-pbe-sha1-2des.pem ed25519.p8-pbe-sha1-rc2-40.der p256.p8-certtool-3des-pkcs12.pem; do
     check "pkcs8_pkcs12_pbe_$f" '[[ "$("$bin/ppk2key" --format pkcs8 --no-encrypt --passin env:PW "$g/$f" 2>&1)" == "$(cat "$g/${f%%.*}.key")" ]]'
 done
+
+# Java's keytool (openjdk-17-jre-headless): its .pfx files convert to the key openssl reads
+# from them (Java writes EC keys without the public key, so compare as openssl prints them),
+# and it reads key2pfx's output of both profiles: one key entry with its chain, and the key
+# copied out by -importkeystore is the original.
+if need keytool; then
+    for alg in RSA EC Ed25519; do
+        keytool -genkeypair -alias vm -keyalg "$alg" -dname CN=vm -validity 30 -storetype PKCS12 \
+            -keystore "keytool-$alg.p12" -storepass "$PW" -keypass "$PW" > /dev/null 2>&1
+        check "ppk2key_reads_keytool_$alg" '[[ -s keytool-$alg.p12 && "$(openssl pkcs12 -in "keytool-$alg.p12" -nocerts -nodes -passin env:PW 2>/dev/null | openssl pkey -noout -text)" == "$("$bin/ppk2key" --format pkcs8 --no-encrypt --passin env:PW "keytool-$alg.p12" | openssl pkey -noout -text)" ]]'
+    done
+    for k in rsa p256 ed25519; do
+        for profile in default legacy; do
+            keytool -list -v -keystore "$k.$profile.pfx" -storetype PKCS12 -storepass "$PW" > list.txt 2>&1 || true
+            check "keytool_lists_${k}_$profile" 'grep -qx "Entry type: PrivateKeyEntry" list.txt && grep -qx "Certificate chain length: 2" list.txt'
+            rm -f copy.p12
+            keytool -importkeystore -noprompt -srckeystore "$k.$profile.pfx" -srcstoretype PKCS12 -srcstorepass "$PW" \
+                -destkeystore copy.p12 -deststoretype PKCS12 -deststorepass "$PW" > /dev/null 2>&1 || true
+            check "keytool_copies_key_${k}_$profile" '[[ -s copy.p12 && "$(openssl pkcs12 -in copy.p12 -nocerts -nodes -passin env:PW 2>/dev/null | openssl pkey)" == "$(openssl pkey -in "$g/$k.key")" ]]'
+        done
+    done
+else
+    skip keytool "keytool is not installed (openjdk-17-jre-headless)"
+fi
 
 # The certificate readers see a .pfx's certificates.
 check sshpubfromcert_pfx '[[ "$("$bin/sshpubfromcert" --passin env:PW "$g/p256.openssl-legacy.p12")" == "$("$bin/sshpubfromcert" "$g/p256.chain.pem")" ]]'
