@@ -223,7 +223,7 @@ void note_explicit_ec_parameters(Item& item, ByteView der, int algid_index) {
 
 void add_certificate(ByteView der, const std::string& format, const std::string& encoding, std::vector<Item>& out) {
     Item item{"certificate", format, encoding};
-    item.certificate = x509::read(der);
+    item.certificate = x509::read(der, x509::Check::self_signature);
     item.comment = item.certificate->subject.common_name;
     if (item.format.empty()) item.format = "X.509 v" + std::to_string(item.certificate->version);
     with_key(item, [&] { return cert::public_key_from_spki(ByteView(item.certificate->spki)); });

@@ -36,12 +36,18 @@ struct Certificate {
                                    // "URI:...", "dirName:/CN=...", "RID:1.2.3", "othername:OID"
     std::string signature_algorithm;  // dotted OID of the outer signatureAlgorithm
     bool self_signed = false;      // issuer equals subject and the signature verifies with the
-                                   // certificate's own key (false when either is unknown)
+                                   // certificate's own key (false when either is unknown, and
+                                   // when read without Check::self_signature)
 };
+
+// Whether read() checks the signature with the certificate's own key. Only keyinfo shows
+// it; the check costs an RSA public-key setup (about 30 million instructions for RSA-2048,
+// most of a small conversion), so the converters skip it.
+enum class Check { none, self_signature };
 
 // Reads one DER certificate (`der` is exactly the certificate; a TRUSTED CERTIFICATE's
 // trust data is cut off by the caller). Throws Error("not a valid X.509 certificate: WHY").
-Certificate read(ByteView der);
+Certificate read(ByteView der, Check check = Check::none);
 
 // A PKCS#10 certificate request: its subject and key (the signature is not checked).
 struct Request {

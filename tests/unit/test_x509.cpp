@@ -51,7 +51,7 @@ BOOST_AUTO_TEST_CASE(fields_equal_what_openssl_prints) {
 }
 
 BOOST_AUTO_TEST_CASE(san_with_ipv6_and_names) {
-    const x509::Certificate c = x509::read(ByteView(der_of("san.pem")));
+    const x509::Certificate c = x509::read(ByteView(der_of("san.pem")), x509::Check::self_signature);
     const std::vector<std::string> want = {"DNS:a.example", "IP:10.0.0.1", "IP:2001:db8::1", "email:a@b.example",
                                            "URI:https://x.example/"};
     BOOST_TEST(c.san == want, boost::test_tools::per_element());
@@ -62,7 +62,7 @@ BOOST_AUTO_TEST_CASE(san_with_ipv6_and_names) {
 
 BOOST_AUTO_TEST_CASE(bit_string_name_attribute_is_read_not_refused) {
     const Bytes der = der_of("uid.pem");
-    const x509::Certificate c = x509::read(ByteView(der));
+    const x509::Certificate c = x509::read(ByteView(der), x509::Check::self_signature);
     BOOST_TEST(c.subject.common_name == "eid user");
     BOOST_TEST(c.subject.compact == "CN=eid user,x500UniqueIdentifier=#0303000780");
     BOOST_TEST(c.self_signed);
@@ -85,7 +85,7 @@ BOOST_AUTO_TEST_CASE(rsa_pss_key_is_named) {
 }
 
 BOOST_AUTO_TEST_CASE(version_1_without_extensions) {
-    const x509::Certificate c = x509::read(ByteView(der_of("v1.pem")));
+    const x509::Certificate c = x509::read(ByteView(der_of("v1.pem")), x509::Check::self_signature);
     BOOST_TEST(c.version == 1);
     BOOST_TEST(c.san.empty());
     BOOST_TEST(c.self_signed);
@@ -121,6 +121,11 @@ BOOST_AUTO_TEST_CASE(rfc3339_dates) {
     BOOST_TEST(x509::rfc3339(0) == "1970-01-01T00:00:00Z");
     BOOST_TEST(x509::rfc3339(951782400) == "2000-02-29T00:00:00Z");
     BOOST_TEST(x509::rfc3339(2524608000) == "2050-01-01T00:00:00Z");
+}
+
+BOOST_AUTO_TEST_CASE(the_self_signature_is_checked_only_when_asked) {
+    BOOST_TEST(!x509::read(ByteView(der_of("san.pem"))).self_signed);
+    BOOST_TEST(x509::read(ByteView(der_of("san.pem")), x509::Check::self_signature).self_signed);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
