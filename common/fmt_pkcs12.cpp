@@ -556,7 +556,7 @@ void encode_attributes(DER_Encoder& enc, const std::string& name, ByteView local
     enc.start_cons(Botan::SET);
     if (!name.empty()) {
         const auto bmp = utf16be(ByteView(std::string_view(name)));
-        if (!bmp) throw Error("--name is not UTF-8");
+        if (!bmp) throw Error("the friendly name is not UTF-8");
         enc.start_cons(Botan::SEQUENCE)
             .encode(Botan::OID(oid_friendly_name))
             .start_cons(Botan::SET).add_object(Botan::BMP_STRING, Botan::UNIVERSAL, bmp->data(), bmp->size()).end_cons()

@@ -55,11 +55,13 @@ set +e; "$bin/pem2der" cert.pem garbage.pem -o both.der 2> err.txt; rc=$?; set -
 check output_file_not_written_when_an_input_fails '[[ $rc == 1 && ! -e both.der ]]'
 
 # refuses_terminal (script(1) gives the tool a pty as stdout)
-if command -v script >/dev/null; then
+if need script; then
     script -qec "$bin/pem2der --label 'PRIVATE KEY' key.pem" /dev/null > tty.txt 2>&1 || true
     check refuses_private_key_to_terminal 'grep -q "refusing to write a private key to a terminal" tty.txt && ! grep -q "^0" tty.txt'
     script -qec "$bin/pem2der cert.pem | wc -c" /dev/null > tty2.txt 2>&1 || true
     check public_output_to_pipe_is_fine 'grep -q "[0-9]" tty2.txt'
+else
+    skip "private key to a terminal" "script(1) is not installed"
 fi
 
 # no_hang_without_passphrase: encrypted input, no --passin, no terminal
@@ -75,7 +77,7 @@ fi
 
 # prompts: the passphrase is read from the terminal (script(1) gives the tool one), a new
 # one is asked twice, and a mismatch is an error
-if command -v script >/dev/null && [[ -x $bin/ppk2key ]]; then
+if need script && [[ -x $bin/ppk2key ]]; then
     printf 'pw\n' | script -qec "$bin/ppk2key enc.pem -o prompted.key" /dev/null > tty3.txt 2>&1 || true
     check prompt_reads_passphrase_from_terminal '[[ -s prompted.key ]] && grep -q "Enter passphrase for enc.pem" tty3.txt'
     # (prompted.key stays encrypted with pw, as its input was: asked first)
@@ -83,6 +85,8 @@ if command -v script >/dev/null && [[ -x $bin/ppk2key ]]; then
     check prompt_asks_twice_for_a_new_passphrase '[[ -s reprompted.key ]] && ssh-keygen -y -P new -f reprompted.key >/dev/null'
     printf 'pw\none\ntwo\n' | script -qec "$bin/ppk2key --passout prompt prompted.key -o mismatch.key" /dev/null > tty5.txt 2>&1 || true
     check prompt_mismatch_is_an_error '[[ ! -e mismatch.key ]] && grep -q "passphrases do not match" tty5.txt'
+else
+    skip "passphrase prompts" "script(1) is not installed"
 fi
 
 # an empty new passphrase is refused, never taken as "no encryption"
@@ -99,9 +103,11 @@ for cmd in "genkeycert --type ed25519 --keyout empty-enc.key --out empty-enc.pem
         '[[ $rc == 1 && ! -e empty-enc.key && ! -e empty-enc.pem && ! -s out.txt && $(wc -l < err.txt) == 1 ]] && grep -q "^${a[0]}: .*--passout gives an empty passphrase" err.txt'
     rm -f empty-enc.key empty-enc.pem
 done
-if command -v script >/dev/null && [[ -x $bin/ppk2key ]]; then
+if need script && [[ -x $bin/ppk2key ]]; then
     printf '\n\n' | script -qec "$bin/ppk2key --passout prompt key.pem -o empty-prompt.key" /dev/null > tty6.txt 2>&1 || true
     check empty_prompted_new_passphrase_refused '[[ ! -e empty-prompt.key ]] && grep -q "empty passphrase" tty6.txt'
+else
+    skip "empty prompted passphrase" "script(1) is not installed"
 fi
 
 # usage errors are exit 2, one line

@@ -69,7 +69,7 @@ if [[ $(id -u) == 0 ]] && command -v setpriv >/dev/null; then
     wait
     check roots_fifo_is_written_with_force '[[ $rc == 0 ]] && grep -q "^PuTTY-User-Key-File-3: ssh-ed25519" from-roots-fifo.txt'
 else
-    echo "skip: the attack by another user needs root and setpriv"
+    skip "attacks by another user" "they need root and setpriv"
 fi
 
 # Own FIFO: refused without -f; with -f and nobody reading, an error at once, not a hang

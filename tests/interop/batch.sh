@@ -93,7 +93,7 @@ PY
     check key2ppk_json_matches_files 'grep -qx "json ok" json-check.txt'
 
     # --- a progress line only when stderr is a terminal (script(1) gives it one)
-    if command -v script >/dev/null; then
+    if need script; then
         # A plain batch of 303 keys can finish before the first line is due (100 ms):
         # one Argon2 pass per key makes both runs last about a second.
         printf 'progress\n' > progress-pw.txt
@@ -103,6 +103,8 @@ PY
         # shellcheck disable=SC2086
         "$bin/key2ppk" $slow -r keys -d progress-file 2> notty.txt || true
         check no_progress_line_when_not_a_terminal '! grep -q "ETA" notty.txt && ! grep -q $'"'"'\r'"'"' notty.txt && grep -q "^converted 300" notty.txt'
+    else
+        skip "progress line on a terminal" "script(1) is not installed"
     fi
 
     # --- re-run skips everything; -f overwrites

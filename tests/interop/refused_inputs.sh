@@ -36,10 +36,16 @@ for t in key2ppk ppk2key pem2der keyinfo; do
     set +e; "$bin/$t" ssh1.key > /dev/null 2> err.txt; rc=$?; set -e
     check "$t names an SSH-1 key (puttygen -t rsa1)" '[[ $rc == 1 ]] && grep -q "an SSH-1 private key" err.txt'
 done
-if command -v dropbearkey > /dev/null; then
-    dropbearkey -t ed25519 -f dropbear.key > /dev/null 2>&1
-    set +e; "$bin/key2ppk" dropbear.key > /dev/null 2> err.txt; rc=$?; set -e
-    check "key2ppk names a dropbear key" '[[ $rc == 1 ]] && grep -q "a dropbear private key is not supported" err.txt'
+if need dropbearkey; then
+    for t in ed25519 rsa ecdsa; do
+        dropbearkey -t $t -f dropbear-$t.key > /dev/null 2>&1
+        for tool in key2ppk keyinfo; do
+            set +e; "$bin/$tool" dropbear-$t.key > /dev/null 2> err.txt; rc=$?; set -e
+            check "$tool names a dropbear $t key" '[[ -s dropbear-$t.key && $rc == 1 ]] && grep -q "a dropbear private key is not supported" err.txt'
+        done
+    done
+else
+    skip "dropbear keys" "dropbearkey is not installed (dropbear-bin)"
 fi
 
 # TRUSTED CERTIFICATE: pem2der writes the certificate alone, named .cer, as openssl x509 -outform der
