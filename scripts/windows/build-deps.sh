@@ -58,27 +58,32 @@ if [[ -f $prefix/.complete ]]; then
     echo "$prefix"
     exit 0
 fi
-rm -rf "$prefix" "$prefix.src"
+# A run that stopped after Botan resumes there (Botan is most of the time).
+[[ -f $prefix/.botan-complete ]] || rm -rf "$prefix" "$prefix.src"
 mkdir -p "$prefix"/{lib,include,share/licenses} "$prefix.src"
 cd "$prefix.src"
 log=$prefix.src/build.log
 echo "building the Windows dependencies into $prefix (log: $log)" >&2
-
 windows_enable_deb_src
-echo "  botan $botan_version: source package" >&2
-apt-get source -qq "botan=$botan_version" >>"$log" 2>&1
-botan_src=$(find . -maxdepth 1 -type d -name 'botan-*' | head -1)
-echo "  botan: configure and build (a few minutes)" >&2
-(cd "$botan_src" && python3 ./configure.py "${botan_configure[@]}" --prefix="$prefix" \
-        --with-build-dir=build-win64 >>"$log" 2>&1 &&
-    nice make -f build-win64/Makefile -j"${KEYPIPE_JOBS:-2}" libs >>"$log" 2>&1 &&
-    make -f build-win64/Makefile install >>"$log" 2>&1)
-cp "$botan_src/license.txt" "$prefix/share/licenses/botan-license.txt"
+
+if [[ ! -f $prefix/.botan-complete ]]; then
+    echo "  botan $botan_version: source package" >&2
+    apt-get source -qq "botan=$botan_version" >>"$log" 2>&1
+    botan_src=$(find . -maxdepth 1 -type d -name 'botan-*' | head -1)
+    echo "  botan: configure and build (a few minutes)" >&2
+    (cd "$botan_src" && python3 ./configure.py "${botan_configure[@]}" --prefix="$prefix" \
+            --with-build-dir=build-win64 >>"$log" 2>&1 &&
+        nice make -f build-win64/Makefile -j"${KEYPIPE_JOBS:-2}" libs >>"$log" 2>&1 &&
+        make -f build-win64/Makefile install >>"$log" 2>&1)
+    cp "$botan_src/license.txt" "$prefix/share/licenses/botan-license.txt"
+    touch "$prefix/.botan-complete"
+fi
 
 echo "  boost $boost_version: ${boost_libs[*]} from the source package" >&2
-apt-get source -qq --download-only "boost1.74=$boost_version" >>"$log" 2>&1
+[[ -f $(ls boost1.74_*.dsc 2>/dev/null | head -1) ]] ||
+    apt-get source -qq --download-only "boost1.74=$boost_version" >>"$log" 2>&1
 orig=$(ls boost1.74_*.orig.tar.*)
-top=$(tar -tf "$orig" | head -1 | cut -d/ -f1)
+top=$( (tar -tf "$orig" || true) | head -1 | cut -d/ -f1)  # head closes the pipe early
 members=("$top/LICENSE_1_0.txt")
 for lib in "${boost_libs[@]}"; do members+=("$top/libs/$lib/src"); done
 tar -xf "$orig" "${members[@]}"
@@ -94,8 +99,8 @@ cp "$top/LICENSE_1_0.txt" "$prefix/share/licenses/boost-license.txt"
 
 # Headers: only Debian's boost/ and nlohmann/ folders are shown to the cross compiler,
 # never /usr/include itself (glibc's headers would shadow mingw's).
-ln -s /usr/include/boost "$prefix/include/boost"
-ln -s /usr/include/nlohmann "$prefix/include/nlohmann"
+ln -sfn /usr/include/boost "$prefix/include/boost"
+ln -sfn /usr/include/nlohmann "$prefix/include/nlohmann"
 mkdir -p "$prefix/share/cmake"
 cp -r /usr/share/cmake/nlohmann_json "$prefix/share/cmake/"
 for lib in "${boost_libs[@]}"; do
