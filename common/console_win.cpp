@@ -10,18 +10,23 @@
 #include <botan/mem_ops.h>
 
 #include <atomic>
+#include <mutex>
 
 namespace keypipe {
 namespace {
 
-// The console's input mode before echo went off, for the Ctrl-C handler: the process ends
-// after it returns, and the user's console must not be left without echo.
+// The console's input mode before echo went off, for the Ctrl-C handler: Ctrl-C at the
+// prompt ends the process (also in a batch, whose own handler would let it go on; the
+// POSIX side's end_if_prompting), and the user's console must not be left without echo.
 std::atomic<HANDLE> echo_handle{nullptr};
 std::atomic<DWORD> echo_mode{0};
 
 BOOL WINAPI restore_echo(DWORD) {
-    if (HANDLE h = echo_handle.load()) SetConsoleMode(h, echo_mode.load());
-    return FALSE;  // and let the default handler end the process
+    if (HANDLE h = echo_handle.load()) {
+        SetConsoleMode(h, echo_mode.load());
+        ExitProcess(STATUS_CONTROL_C_EXIT);  // what the default handler does
+    }
+    return FALSE;
 }
 
 class EchoOff {
@@ -72,6 +77,9 @@ bool Tty::ok() const {
 }
 
 SecretBytes Tty::ask(const std::string& prompt) {
+    // One prompt at a time (passin and passout of a batch may ask from two threads).
+    static std::mutex console;
+    std::lock_guard<std::mutex> lock(console);
     write_console(out_, prompt);
     // UTF-16 from the console, at most as many units as the UTF-8 limit has bytes.
     Botan::secure_vector<wchar_t> line;
