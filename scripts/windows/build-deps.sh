@@ -5,6 +5,9 @@
 #                      static, minimized to the modules keypipe uses plus the CPU-specific ones
 #   Boost              ProgramOptions and Test (unit tests), compiled from the boost1.74 sources;
 #                      the headers are Debian's /usr/include/boost
+#   nettle             RC2 for PKCS#12 (not in Botan 2), from `apt-get source nettle`, static,
+#                      without the public-key half (no GMP) and without assembly (nothing we
+#                      use from nettle has any)
 #   nlohmann-json      header-only: Debian's headers and CMake package files
 # The cache key hashes the source versions, the compiler version and this recipe (flags and
 # module list), so a second run on the same machine takes seconds. No binary from elsewhere.
@@ -38,13 +41,16 @@ botan_configure=(--os=mingw --cpu=x86_64 --cc=gcc "--cc-bin=$CXX" "--ar-command=
 # non-auto-linking variant that FindBoost looks for.
 boost_cxxflags=(-O2 -std=c++17 -DBOOST_ALL_NO_LIB -DBOOST_BIND_GLOBAL_PLACEHOLDERS)
 boost_libs=(program_options test)
+nettle_configure=(--host=x86_64-w64-mingw32 --disable-shared --enable-static --disable-public-key
+    --disable-assembler --disable-documentation --disable-openssl)
 
 botan_version=$(dpkg-query -W -f='${source:Version}' libbotan-2-dev)
 boost_version=$(dpkg-query -W -f='${source:Version}' libboost1.74-dev)
 json_version=$(dpkg-query -W -f='${Version}' nlohmann-json3-dev)
+nettle_version=$(dpkg-query -W -f='${source:Version}' nettle-dev)
 compiler=$($CXX --version | head -1)
 key=$(printf '%s\n' "$botan_version" "$boost_version" "$json_version" "$compiler" \
-        "${botan_configure[*]}" "${boost_cxxflags[*]}" "${boost_libs[*]}" | sha256sum | cut -c1-16)
+        "${botan_configure[*]}" "${boost_cxxflags[*]}" "${boost_libs[*]}" "$nettle_version" "${nettle_configure[*]}" | sha256sum | cut -c1-16)
 prefix=$cache/$key
 if [[ -f $prefix/.complete ]]; then
     echo "$prefix"
@@ -118,8 +124,23 @@ for lib in "${boost_libs[@]}"; do
     $AR rcs "$prefix/lib/libboost_$name.a" "obj/$lib/"*.o
 done
 
-printf '%s\n' "botan $botan_version" "boost $boost_version" "nlohmann-json $json_version" \
-    "$compiler" "botan: ${botan_configure[*]}" >"$prefix/VERSIONS"
+if [[ ! -f $prefix/.nettle-complete ]]; then
+    echo "  nettle $nettle_version: source package, configure and build" >&2
+    apt-get source -qq "nettle=$nettle_version" >>"$log" 2>&1
+    nettle_src=$(find . -maxdepth 1 -type d -name 'nettle-*' | head -1)
+    # Debian's patches leave configure.ac newer than config.h.in: without this, make asks
+    # for autoheader, which the build does not need.
+    (cd "$nettle_src" && touch aclocal.m4 && touch configure config.h.in stamp-h.in &&
+        CC=x86_64-w64-mingw32-gcc-posix ./configure "${nettle_configure[@]}" --prefix="$prefix" \
+            >>"$log" 2>&1 &&
+        nice make -j"${KEYPIPE_JOBS:-2}" libnettle.a >>"$log" 2>&1 &&
+        make install-headers install-static install-pkgconfig >>"$log" 2>&1)
+    cp "$nettle_src/COPYINGv3" "$prefix/share/licenses/nettle-license.txt"  # LGPLv3 (or GPLv2+) for libnettle
+    touch "$prefix/.nettle-complete"
+fi
+
+printf '%s\n' "botan $botan_version" "boost $boost_version" "nettle $nettle_version" "nlohmann-json $json_version" \
+    "$compiler" "botan: ${botan_configure[*]}" "nettle: ${nettle_configure[*]}" >"$prefix/VERSIONS"
 touch "$prefix/.complete"
 cd "$cache" && rm -rf "$prefix.src"
 echo "$prefix"
