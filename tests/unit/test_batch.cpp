@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <thread>
 
@@ -22,9 +23,12 @@ namespace {
 
 struct Folder {
     fs::path dir;
-    Folder() {
-        char tmpl[] = "/tmp/keypipe-test-batch-XXXXXX";
-        dir = ::mkdtemp(tmpl);
+    Folder() {  // mkdtemp, portably (the Windows build runs this suite too)
+        std::random_device random;
+        for (;;) {
+            dir = fs::temp_directory_path() / ("keypipe-test-batch-" + std::to_string(random()));
+            if (fs::create_directory(dir)) break;
+        }
     }
     ~Folder() { fs::remove_all(dir); }
     std::string file(const std::string& name, const std::string& content) {

@@ -157,4 +157,58 @@ BOOST_AUTO_TEST_CASE(private_key_folder_is_owner_only_too) {
     BOOST_TEST(dacl_of(dir.file("a\\b")).rfind("protected allow:" + current_user_sid(), 0) == 0u);
 }
 
+BOOST_AUTO_TEST_CASE(file_group_commits_both_files) {
+    Folder dir;
+    FileGroup group(false);
+    group.add(dir.file("k.key"), view("key"), Sensitivity::private_key);
+    group.add(dir.file("k.pem"), view("cert"), Sensitivity::public_data);
+    BOOST_TEST(!fs::exists(fs::u8path(dir.file("k.key"))));  // nothing named before commit
+    group.commit();
+    BOOST_TEST(read_back(dir.file("k.key")) == "key");
+    BOOST_TEST(read_back(dir.file("k.pem")) == "cert");
+    BOOST_TEST(dir.entries() == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(file_group_takes_back_a_new_file_when_the_second_fails) {
+    Folder dir;
+    {
+        FileGroup group(false);
+        group.add(dir.file("k.key"), view("key"), Sensitivity::private_key);
+        group.add(dir.file("k.pem"), view("cert"), Sensitivity::public_data);
+        std::ofstream(fs::u8path(dir.file("k.pem"))) << "someone else's";  // made between the check and the commit
+        BOOST_TEST(test::error_of([&] { group.commit(); }) == "file exists (use -f to replace it)");
+    }
+    BOOST_TEST(!fs::exists(fs::u8path(dir.file("k.key"))));
+    BOOST_TEST(read_back(dir.file("k.pem")) == "someone else's");
+    BOOST_TEST(dir.entries() == 1u);  // no temporary file left
+}
+
+BOOST_AUTO_TEST_CASE(file_group_with_force_restores_the_replaced_file) {
+    Folder dir;
+    write_file_atomic(dir.file("k.key"), view("old key"), Sensitivity::private_key, false);
+    {
+        FileGroup group(true);
+        group.add(dir.file("k.key"), view("new key"), Sensitivity::private_key);
+        group.add(dir.file("k.pem"), view("cert"), Sensitivity::public_data);
+        fs::create_directory(fs::u8path(dir.file("k.pem")));  // nothing can replace a folder
+        BOOST_TEST(!test::error_of([&] { group.commit(); }).empty());
+    }
+    BOOST_TEST(read_back(dir.file("k.key")) == "old key");
+    BOOST_TEST(dir.entries() == 2u);  // k.key and the folder: no backup or temporary left
+}
+
+BOOST_AUTO_TEST_CASE(check_target_and_same_file) {
+    Folder dir;
+    write_file_atomic(dir.file("a"), view("x"), Sensitivity::public_data, false);
+    BOOST_TEST(test::error_of([&] { check_target(dir.file("a"), Sensitivity::public_data, false); }) ==
+               "file exists (use -f to replace it)");
+    check_target(dir.file("a"), Sensitivity::public_data, true);
+    check_target("NUL", Sensitivity::private_key, false);  // a device is written to, never replaced
+    BOOST_TEST(test::error_of([&] { check_target(dir.path.u8string(), Sensitivity::public_data, true); }) == "is a directory");
+    BOOST_TEST(same_file(dir.file("a"), dir.path.u8string() + "/A"));       // names compare without case
+    BOOST_TEST(same_file(dir.file("new"), dir.path.u8string() + "/NEW"));   // and before they exist
+    BOOST_TEST(!same_file(dir.file("a"), dir.file("b")));
+    BOOST_TEST(!same_file("NUL", "NUL"));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
