@@ -32,5 +32,7 @@ windows_wine_prefix() {
     export WINEPREFIX=${WINEPREFIX:-${KEYPIPE_WIN_CACHE:-/var/cache/keypipe-win64}/wineprefix}
     export WINEDEBUG=-all
     [[ -d $WINEPREFIX ]] || wineboot -i >/dev/null 2>&1
-    wineserver -p 60
+    # Its own descriptors closed: a wineserver started inside `cmd | tail` or by CTest would
+    # hold the pipe open, and the reader would wait for it to exit.
+    wineserver -p 60 </dev/null >/dev/null 2>&1
 }

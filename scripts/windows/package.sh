@@ -22,13 +22,13 @@ testing=ON
 [[ ${KEYPIPE_WINDOWS_TEST:-1} != 0 ]] || testing=OFF  # and then no unit tests to build either
 cmake -S . -B build-win64 -DCMAKE_TOOLCHAIN_FILE=cmake/mingw-w64.cmake -DKEYPIPE_WIN_DEPS="$deps" \
     -DCMAKE_BUILD_TYPE=Release -DKEYPIPE_TESTS=$testing >/dev/null
-nice cmake --build build-win64 -j"${KEYPIPE_JOBS:-2}" >/dev/null
+nice -n 10 cmake --build build-win64 -j"${KEYPIPE_JOBS:-2}" >/dev/null
 
 status=0
 if [[ $testing == ON ]]; then
     build build  # the Linux tools the .exe files are compared with
     echo "== Windows unit tests under wine"
-    (cd build-win64 && ctest --output-on-failure -j2 | tail -3) || status=1
+    (cd build-win64 && ctest --output-on-failure -j2 --timeout 300 </dev/null | tail -3) || status=1
     for t in tests/windows/*.sh; do
         echo "== $t"
         KEYPIPE_BIN=$PWD/build/bin KEYPIPE_WIN_BIN=$PWD/build-win64/bin bash "$t" | tail -40 || status=1
@@ -47,6 +47,8 @@ done
 sed "s/@VERSION@/$version/" scripts/windows/README-windows.txt | sed 's/$/\r/' > "$stage/README.txt"
 cp "$deps"/share/licenses/botan-license.txt "$stage/licenses/Botan.txt"
 cp "$deps"/share/licenses/boost-license.txt "$stage/licenses/Boost.txt"
+cp "$deps"/share/licenses/nettle-license.txt "$stage/licenses/nettle.txt"  # LGPLv3: RC2 for PKCS#12
+cp LICENSE "$stage/licenses/keypipe.txt"
 cp /usr/share/doc/nlohmann-json3-dev/copyright "$stage/licenses/nlohmann-json.txt"
 cp /usr/share/doc/mingw-w64-x86-64-dev/copyright "$stage/licenses/mingw-w64.txt"  # winpthreads, CRT start-up
 cp "$deps/VERSIONS" "$stage/licenses/VERSIONS.txt"

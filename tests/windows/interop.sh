@@ -21,7 +21,7 @@ source "$tests_dir/sshd.sh"
 winbin=${KEYPIPE_WIN_BIN:?set KEYPIPE_WIN_BIN to the folder with the .exe tools}
 winbin=$(cd "$winbin" && pwd)
 export WINEDEBUG=-all LC_ALL=C.UTF-8  # wine turns the arguments into UTF-16 by the locale
-tools=(der2pem genkeycert key2ppk pem2der ppk2key sshpubfromcert)
+tools=(der2pem genkeycert key2pfx key2ppk keyinfo pem2der ppk2key sshpubfromcert)
 golden=$tests_dir/golden
 pw=$golden/keys/passphrase.txt
 
@@ -108,11 +108,12 @@ mkdir -p tree/a/b && cp "$golden"/certs/{p256,p384}.pem tree/a/ && cp "$golden/c
 win pem2der -j 2 -r -d 'win\tree' tree || true
 check "-r -d mirrors the folders (and -j 2 threads), as on Linux" 'diff -r linux-tree win/tree'
 win genkeycert --type ed25519 --subject CN=acl --keyout acl.key --out acl.pem || true
-# Wine turns a DACL into Unix mode bits: the user's ACE into the owner's bits, the
-# Administrators' ACE into the group's (root's group here), Everyone into the others'.
-mode=$(stat -c %a acl.key 2>/dev/null || echo none) cert_mode=$(stat -c %a acl.pem 2>/dev/null || echo none)
-check "genkeycert.exe: the key's DACL leaves out everyone else ($mode; the certificate: $cert_mode)" \
-    '[[ $mode =~ ^[67][0-7]0$ && $cert_mode =~ [4-7]$ ]]'
+# Mainline wine 8 keeps no DACL for a file (the stored-ACL patches are wine-staging's): the
+# owner-only DACL cannot be seen here, and the key's Unix mode says nothing about it (0775
+# was seen). tests/unit/test_output_win.cpp checks the DACL itself on real Windows only.
+mode=$(stat -c %a acl.key 2>/dev/null || echo none)
+check "genkeycert.exe writes the key and certificate (Unix mode under wine: $mode, not a DACL check)" \
+    '[[ -s acl.key && -s acl.pem ]] && grep -q "PRIVATE KEY" acl.key'
 check "genkeycert.exe: no file over an existing key without -f" '! win genkeycert --keyout acl.key --out acl2.pem 2> err.txt && grep -q "file exists" err.txt && [[ ! -e acl2.pem ]]'
 
 set +e; timeout 60 wine "$winbin/key2ppk.exe" "$golden/keys/rsa.p8-aes256.pem" < /dev/null > nopass.ppk 2> err.txt; rc=$?; set -e
