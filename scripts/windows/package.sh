@@ -31,7 +31,7 @@ if [[ $testing == ON ]]; then
     (cd build-win64 && ctest --output-on-failure -j2 --timeout 300 </dev/null | tail -3) || status=1
     for t in tests/windows/*.sh; do
         echo "== $t"
-        KEYPIPE_BIN=$PWD/build/bin KEYPIPE_WIN_BIN=$PWD/build-win64/bin bash "$t" | tail -40 || status=1
+        KEYPIPE_BIN=$PWD/build/bin KEYPIPE_WIN_BIN=$PWD/build-win64/bin bash "$t" | tail -60 || status=1
     done
 fi
 
