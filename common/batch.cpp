@@ -3,16 +3,21 @@
 #include "error.h"
 #include "process.h"
 #include "output.h"
+#include "platform.h"
 
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <cstring>
+#include <filesystem>
 #include <functional>
 #include <sys/stat.h>
 #include <thread>
 #include <unistd.h>
+#ifdef _WIN32
+#include <windows.h>
+#endif
 
 namespace keypipe {
 namespace {
@@ -24,9 +29,9 @@ static_assert(std::atomic<int>::is_always_lock_free, "set from a signal handler"
 // Workers make the outputs of this many inputs durable with one syncfs, then link them.
 constexpr size_t group_size = 16;
 
-bool exists(const std::string& path) {
-    struct stat st {};
-    return ::lstat(path.c_str(), &st) == 0;
+bool exists(const std::string& path) {  // a dangling symbolic link exists too
+    std::error_code ec;
+    return std::filesystem::exists(std::filesystem::symlink_status(platform::fs_path(path), ec));
 }
 
 std::string join_path(const std::string& a, const std::string& b) {
@@ -48,6 +53,29 @@ std::string unnumbered(const std::string& base) {
 // second one, back at the default action, ends the process at once), and a closed pipe
 // on stdout is a write error instead of a silent death. A signal ignored when the
 // process started (a background job's SIGINT) stays ignored.
+#ifdef _WIN32
+// Windows has no signals: Ctrl-C and Ctrl-Break reach a console program as console control
+// events, on a thread of their own. The first one asks the batch to stop starting inputs
+// (as SIGINT, so the run ends with the same summary and exit status 130); the second one
+// finds the batch already interrupted and is left to the default handler, which ends the
+// process. A prompt's own handler (console_win.cpp) ends the process at once. A closed
+// pipe on stdout is already a write error on Windows.
+class SignalScope {
+public:
+    SignalScope() { SetConsoleCtrlHandler(on_control, TRUE); }
+    ~SignalScope() { SetConsoleCtrlHandler(on_control, FALSE); }
+    SignalScope(const SignalScope&) = delete;
+    SignalScope& operator=(const SignalScope&) = delete;
+
+private:
+    static BOOL WINAPI on_control(DWORD event) {
+        if (event != CTRL_C_EVENT && event != CTRL_BREAK_EVENT) return FALSE;
+        if (interrupted.load() != 0) return FALSE;
+        Batch::interrupt(SIGINT);
+        return TRUE;
+    }
+};
+#else
 class SignalScope {
 public:
     SignalScope() {
@@ -81,6 +109,7 @@ public:
 private:
     std::vector<std::pair<int, struct sigaction>> restore_;
 };
+#endif
 
 }  // namespace
 
@@ -282,6 +311,7 @@ void Batch::prepare_dir(const std::string& dir, Sensitivity s) {
     std::vector<std::string> made;
     make_output_dir(dir, s, &made);
     created_dirs_.insert(made.begin(), made.end());
+#ifndef _WIN32  // Windows: the key file's own protected DACL (output_win.cpp) is what keeps it private
     if (s == Sensitivity::private_key)
         for (const auto& d : created_dirs_)
             if ((dir == d || dir.rfind(d + "/", 0) == 0) && private_dirs_.insert(d).second && ::chmod(d.c_str(), 0700) != 0) {
@@ -291,6 +321,7 @@ void Batch::prepare_dir(const std::string& dir, Sensitivity s) {
                 if (::stat(d.c_str(), &st) != 0 || (st.st_mode & 077) != 0)
                     throw Error(d, std::string("cannot make the folder private: ") + std::strerror(err));
             }
+#endif
     written_dirs_.insert(dir);
 }
 
@@ -394,7 +425,7 @@ void Batch::report_stdout(Result& r) {
     try {
         for (const auto& item : r.items) {
             const bool binary = item.extension == ".der" || item.extension == ".cer";
-            if (binary && ::isatty(STDOUT_FILENO))
+            if (binary && platform::is_terminal(STDOUT_FILENO))
                 throw Error("<stdout>", "refusing to write binary DER to a terminal (use -o FILE or redirect)");
             write_stdout(ByteView(item.data), item.sensitivity);
         }

@@ -19,7 +19,11 @@
 #include <botan/x509_key.h>
 #include <botan/x509cert.h>
 
+#ifdef _WIN32
+#include <ws2tcpip.h>
+#else
 #include <arpa/inet.h>
+#endif
 
 #include <cctype>
 

@@ -2,6 +2,7 @@
 
 #include "batch.h"
 #include "error.h"
+#include "platform.h"
 #include "process.h"
 #include "ssh.h"
 #include "walk.h"
@@ -33,9 +34,13 @@ constexpr unsigned help_width = 100;  // wide enough that --ppk-param's syntax i
 // True when stdout and stderr are the same terminal: a progress line on stderr would
 // then break the lines printed on stdout.
 bool same_terminal() {
+#ifdef _WIN32  // a process has one console
+    return platform::is_terminal(STDOUT_FILENO) && platform::is_terminal(STDERR_FILENO);
+#else
     struct stat out {}, err {};
     return ::isatty(STDOUT_FILENO) && ::isatty(STDERR_FILENO) && ::fstat(STDOUT_FILENO, &out) == 0 &&
            ::fstat(STDERR_FILENO, &err) == 0 && out.st_rdev == err.st_rdev;
+#endif
 }
 
 // The one place a message line is printed: "TOOL: text".
@@ -110,7 +115,7 @@ std::string printable(std::string_view s, size_t max_bytes) {
 
 std::string Input::stem() const {
     if (is_stdin()) return "stdin";
-    std::string base = fs::path(path_).filename().string();
+    std::string base = platform::utf8(platform::fs_path(path_).filename());
     const size_t dot = base.find_last_of('.');
     if (dot != std::string::npos && dot != 0) base.erase(dot);
     return base;
@@ -118,8 +123,8 @@ std::string Input::stem() const {
 
 std::string Input::relative_dir() const {
     if (root_.empty()) return "";
-    const fs::path rel = fs::path(path_).lexically_relative(root_).parent_path();
-    return rel.empty() || rel == "." ? "" : rel.string();
+    const fs::path rel = platform::fs_path(path_).lexically_relative(platform::fs_path(root_)).parent_path();
+    return rel.empty() || rel == "." ? "" : platform::utf8(rel);
 }
 
 ByteView Input::bytes() {
@@ -127,7 +132,7 @@ ByteView Input::bytes() {
         if (is_stdin()) {
             data_ = read_fd_bounded(STDIN_FILENO);
         } else {
-            const int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
+            const int fd = platform::open_read(path_);
             if (fd < 0) throw Error(std::string("cannot open: ") + std::strerror(errno));
             try {
                 data_ = read_fd_bounded(fd);
@@ -271,7 +276,8 @@ int Tool::run(int argc, char** argv, const Body& body) {
     // third of its run time (README "Speed"). Like ssh-keygen, puttygen and openssl,
     // keypipe therefore does not lock memory by default; secrets are still wiped on
     // release. BOTAN_MLOCK_POOL_SIZE=32 (KiB) in the environment turns it back on.
-    ::setenv("BOTAN_MLOCK_POOL_SIZE", "0", 0);
+    platform::set_default_env("BOTAN_MLOCK_POOL_SIZE", "0");
+    platform::start(argc, argv);  // Windows: UTF-8 argv from the wide command line, binary stdio
     try {
         const Args args(parse(argc, argv));
         if (args.has("help")) {
@@ -331,8 +337,8 @@ int Tool::run_combined(const Args& args, const CombinedBody& combined) {
         throw UsageError("stdin (-) can be given only once");
     if (std::any_of(inputs.begin(), inputs.end(), [](const Input& i) { return i.is_stdin(); })) refuse_passphrase_from_stdin(args);
     const std::string output = args.str("output");
-    struct stat st {};  // an existing -o target is refused before any work, as in a batch
-    if (!output.empty() && output != "-" && !args.has("force") && ::stat(output.c_str(), &st) == 0 && S_ISREG(st.st_mode))
+    std::error_code ec;  // an existing -o target is refused before any work, as in a batch
+    if (!output.empty() && output != "-" && !args.has("force") && fs::is_regular_file(platform::fs_path(output), ec))
         throw Error(output, "file exists (use -f to replace it)");
     Sink sink;
     combined(args, inputs, sink);
@@ -358,7 +364,7 @@ void Tool::check_destination(const Args& args, size_t inputs) const {
     if (private_out && to_one && inputs > 1)
         throw UsageError(std::to_string(inputs) + " inputs would write their private keys into one " +
                          (to_stdout ? std::string("stdout") : args.str("output")) + " (use -d DIR for one file per input)");
-    if (!to_stdout || args.has("dry-run") || !::isatty(STDOUT_FILENO)) return;
+    if (!to_stdout || args.has("dry-run") || !platform::is_terminal(STDOUT_FILENO)) return;
     if (private_out) throw Error("<stdout>", "refusing to write a private key to a terminal (use -o FILE or redirect stdout)");
     if (binary_output_ && binary_output_(args))
         throw Error("<stdout>", "refusing to write binary DER to a terminal (use -o FILE or redirect)");
@@ -393,7 +399,7 @@ int Tool::run_batch(const Args& args, const Body& body) {
     // One output per input: what the tool cannot use is skipped. Into one stream or file,
     // every input named must convert.
     o.skips = o.to_dir || args.has("recursive");
-    o.report.progress = inputs.size() > 8 && ::isatty(STDERR_FILENO) && !o.json && !o.report.quiet &&
+    o.report.progress = inputs.size() > 8 && platform::is_terminal(STDERR_FILENO) && !o.json && !o.report.quiet &&
                         !(same_terminal() && (o.dry_run || (!o.to_dir && !o.to_file)));
 
     // An -o target that cannot be written is refused before any work (an Argon2 or RSA run can take a while).

@@ -1,6 +1,7 @@
 #include "passphrase.h"
 
 #include "error.h"
+#include "platform.h"
 #include "process.h"
 
 #include <botan/mem_ops.h>
@@ -10,9 +11,14 @@
 #include <cstdlib>
 #include <cstring>
 #include <algorithm>
+#include <mutex>
+#include <unistd.h>
+#ifdef _WIN32
+#include "console_win.h"  // Tty: the console, echo off while a passphrase is typed
+#else
 #include <fcntl.h>
 #include <termios.h>
-#include <unistd.h>
+#endif
 
 namespace keypipe {
 namespace {
@@ -34,6 +40,7 @@ SecretBytes read_first_line(int fd, const std::string& name) {
     return line;
 }
 
+#ifndef _WIN32  // Windows: console_win.cpp
 class EchoOff {
 public:
     explicit EchoOff(int fd) : fd_(fd) {
@@ -86,6 +93,7 @@ public:
 private:
     int fd_;
 };
+#endif
 
 [[noreturn]] void no_terminal(const std::string& what, const std::string& option) {
     throw Error(what + " needs a passphrase and there is no terminal to ask on (use " + option +
@@ -121,7 +129,7 @@ SecretBytes Passphrase::read_spec() {
         return SecretBytes(v, v + std::strlen(v));
     }
     if (kind == "file") {
-        const int fd = ::open(value.c_str(), O_RDONLY | O_CLOEXEC);
+        const int fd = platform::open_read(value);
         if (fd < 0) throw Error(option_ + " file:" + value + ": " + std::strerror(errno));
         try {
             SecretBytes line = read_first_line(fd, "file:" + value);
@@ -231,7 +239,7 @@ PassphraseRing::PassphraseRing(std::vector<std::string> specs, std::string optio
 
 PassphraseRing::~PassphraseRing() = default;
 
-bool PassphraseRing::can_prompt() const { return sources_.empty() || ::isatty(STDIN_FILENO); }
+bool PassphraseRing::can_prompt() const { return sources_.empty() || platform::is_terminal(STDIN_FILENO); }
 
 // What to try, in order: the passphrases that opened earlier inputs, latest first, then
 // every source not among them.

@@ -1,9 +1,12 @@
 // Start-up hardening that every tool runs before anything else (Tool::run calls
 // harden_process() first), and what happens when a signal ends the process: the terminal
-// gets its echo back.
+// gets its echo back. POSIX: process.cpp; Windows: process_win.cpp, which has no signals,
+// modes or core dumps (see there).
 #pragma once
 
+#ifndef _WIN32
 #include <termios.h>
+#endif
 
 namespace keypipe {
 
@@ -24,10 +27,12 @@ void harden_process();
 // True when stdout was closed when the process started.
 bool stdout_was_closed();
 
+#ifndef _WIN32
 // While set, a signal that ends the process first restores `saved` on the terminal `fd`
 // (the passphrase prompt turns echo off between the two calls).
 void restore_terminal_on_signal(int fd, const termios& saved);
 void forget_terminal();
+#endif
 // For a signal handler that would let the process go on (a batch's first SIGINT): when a
 // prompt is up, a person pressed Ctrl-C at it, so the process ends as harden_process's
 // handler would (terminal restored, same signal). Async-signal-safe.

@@ -15,7 +15,11 @@
 #include <botan/pubkey.h>
 #include <botan/x509_key.h>
 
+#ifdef _WIN32
+#include <ws2tcpip.h>  // inet_ntop
+#else
 #include <arpa/inet.h>
+#endif
 
 #include <cstdio>
 #include <cstring>

@@ -6,6 +6,7 @@
 #include "formats.h"
 #include "keyio.h"
 #include "pem.h"
+#include "platform.h"
 #include "ssh.h"
 
 #include <botan/ecdsa.h>
@@ -21,12 +22,6 @@
 using namespace keypipe;
 
 namespace {
-
-std::string host_name() {
-    char name[256] = {};
-    if (::gethostname(name, sizeof name - 1) != 0 || !name[0]) return "localhost";
-    return name;
-}
 
 PrivateKey generate(const std::string& type, size_t bits, Botan::RandomNumberGenerator& rng) {
     std::unique_ptr<Botan::Private_Key> key;
@@ -57,7 +52,7 @@ PrivateKey generate(const std::string& type, size_t bits, Botan::RandomNumberGen
 cert::Subject default_subject(const std::string& comment) {
     const std::string cn = ssh::clean_comment(comment);
     if (!cn.empty() && cn.size() <= 64 && cn.find_first_not_of(' ') != std::string::npos) return {{"2.5.4.3", cn}};
-    return cert::parse_subject("CN=" + host_name());
+    return cert::parse_subject("CN=" + platform::host_name());
 }
 
 }  // namespace
@@ -152,7 +147,7 @@ int main(int argc, char** argv) {
                             (key_to_file && same_file(args.str("csr"), args.str("keyout")))))
             throw UsageError("--csr names the same file as --out or --keyout");
         if (key_to_file) check_target(args.str("keyout"), Sensitivity::private_key, force);
-        else if (!existing && ::isatty(STDOUT_FILENO))
+        else if (!existing && platform::is_terminal(STDOUT_FILENO))
             throw Error("refusing to write a private key to a terminal (use --keyout FILE or redirect stdout)");
         if (cert_to_file) check_target(cert_path, Sensitivity::public_data, force);
         if (csr_to_file) check_target(args.str("csr"), Sensitivity::public_data, force);
