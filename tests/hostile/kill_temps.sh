@@ -17,10 +17,12 @@ mkdir in
 for i in $(seq -w 1 60); do ssh-keygen -q -t ed25519 -N '' -C "k$i" -f "in/k$i"; rm "in/k$i.pub"; done
 mkdir in/sub && cp in/k0[1-9] in/sub/
 
-temps() { find "$1" -name '.keypipe-*' | wc -l; }
+# (A run killed before it made the output folder leaves none: nothing to count there.)
+temps() { [[ -d $1 ]] || { echo 0; return; }; find "$1" -name '.keypipe-*' | wc -l; }
 # every output is a whole PPK: its last line is the MAC
 incomplete() {
     local f n=0
+    [[ -d $1 ]] || { echo 0; return; }
     while IFS= read -r f; do
         [[ $(tail -n1 "$f") == Private-MAC:* ]] || n=$((n + 1))
     done < <(find "$1" -type f -name '*.ppk')
