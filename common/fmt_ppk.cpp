@@ -32,6 +32,10 @@
 #include <cctype>
 #include <chrono>
 #include <cstdlib>
+#include <mutex>
+#include <optional>
+#include <utility>
+#include <vector>
 
 namespace keypipe::ppk {
 namespace {
@@ -101,6 +105,32 @@ struct Keys {
 };
 
 constexpr size_t argon2_bytes = 80;  // cipher key 32, IV 16, MAC key 32
+
+// puttygen's time rule, measured once per process: the Fibonacci search hashes ~2.6 times
+// as long as the hash it keeps, so a batch of encrypted keys would spend most of its time
+// measuring. The first key measures; later keys with the same cost parameters use its pass
+// count (re-checked against their limits). Keyed by everything that sets a hash's speed.
+struct TimedKey {
+    std::string kdf;
+    uint32_t memory_kib, parallelism, time_ms;
+    bool operator==(const TimedKey& o) const {
+        return kdf == o.kdf && memory_kib == o.memory_kib && parallelism == o.parallelism && time_ms == o.time_ms;
+    }
+};
+std::mutex timed_mutex;
+std::vector<std::pair<TimedKey, uint32_t>> timed_memo;  // a run uses one or two parameter sets
+
+TimedKey timed_key(const Params& p) { return {p.kdf, p.memory_kib, p.parallelism, p.time_ms}; }
+
+void remember_timed_passes(const Params& params, uint32_t passes) {
+    const std::lock_guard<std::mutex> lock(timed_mutex);
+    for (auto& [key, p] : timed_memo)
+        if (key == timed_key(params)) {
+            p = passes;  // two threads measured at once: either count is puttygen's rule
+            return;
+        }
+    timed_memo.emplace_back(timed_key(params), passes);
+}
 
 Keys split_argon2(const SecretBytes& out) {
     return Keys{SecretBytes(out.begin(), out.begin() + 32), SecretBytes(out.begin() + 32, out.begin() + 48),
@@ -218,6 +248,16 @@ PublicKey parse_public(const Header& h) {
 }
 
 }  // namespace
+
+std::optional<uint32_t> timed_passes(const Params& params, const KdfLimits& limit) {
+    const std::lock_guard<std::mutex> lock(timed_mutex);
+    for (const auto& [key, passes] : timed_memo)
+        if (key == timed_key(params) && passes <= limit.argon2_passes &&
+            uint64_t{params.memory_kib} * passes <= limit.argon2_work_kib_passes)
+            return passes;
+    return std::nullopt;
+}
+
 
 bool sniff(ByteView input) { return input.as_string().substr(0, header_prefix.size()) == header_prefix; }
 
@@ -379,10 +419,11 @@ SecretBytes write(const PrivateKey& key, const std::string& raw_comment, const P
     } else if (encrypt) {
         Bytes salt(salt_bytes);
         rng.randomize(salt.data(), salt.size());
-        uint32_t passes = params.passes.value_or(1);
+        uint32_t passes = 0;
         SecretBytes out;
         const auto lease = limit.memory->reserve(uint64_t{params.memory_kib} * 1024);
-        if (params.passes) {
+        if (const std::optional<uint32_t> chosen = params.passes ? params.passes : timed_passes(params, limit)) {
+            passes = *chosen;
             out = argon2(params.kdf, passphrase, ByteView(salt), params.memory_kib, passes, params.parallelism, argon2_bytes);
         } else {  // puttygen: Fibonacci pass counts until one hash takes time_ms
             for (uint32_t a = 1, b = 1;;) {
@@ -397,6 +438,7 @@ SecretBytes write(const PrivateKey& key, const std::string& raw_comment, const P
                 b += a;
                 a = b - a;
             }
+            remember_timed_passes(params, passes);
         }
         keys = split_argon2(out);
         kdf_lines = "Key-Derivation: " + params.kdf + "\nArgon2-Memory: " + std::to_string(params.memory_kib) +

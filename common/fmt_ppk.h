@@ -54,8 +54,14 @@ Params parse_params(const std::string& text, const KdfLimits& limits = KdfLimits
 // is byte-identical to puttygen 0.78's for the same key and comment; encrypted output
 // differs only by the random salt (and the timed pass count when passes is unset).
 // Argon2's memory is reserved in `limits`' budget; time-chosen pass counts stay within them.
+// Without `passes`, the first encrypted write in a process picks the count by puttygen's
+// rule and later writes with the same kdf, memory, parallelism and time reuse it (thread-safe).
 SecretBytes write(const PrivateKey& key, const std::string& comment, const Params& params, ByteView passphrase,
                   Botan::RandomNumberGenerator& rng, const KdfLimits& limits = KdfLimits());
+
+// The pass count puttygen's time rule chose in this process for params' kdf, memory,
+// parallelism and time, if a write has measured it and it is within `limits`.
+std::optional<uint32_t> timed_passes(const Params& params, const KdfLimits& limits = KdfLimits());
 
 // The comment puttygen gives a key imported from a format without comments.
 constexpr const char* imported_comment = "imported-openssh-key";

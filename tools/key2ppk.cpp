@@ -17,7 +17,7 @@ int main(int argc, char** argv) {
     tool.options()
         ("ppk-param", po::value<std::string>()->value_name("PARAMS"),
          "puttygen's PPK parameters, KEY=VALUE,...: version (3), kdf (argon2id), memory (8192 KiB), "
-         "time (100 ms: passes chosen to take that long), passes, parallelism (1)")
+         "time (100 ms: passes chosen to take that long, measured once per run), passes, parallelism (1)")
         ("ppk-params", po::value<std::string>()->value_name("PARAMS"), "same as --ppk-param")
         ("comment,C", po::value<std::string>()->value_name("TEXT"),
          "key comment (default: the key's own, else imported-openssh-key as puttygen writes)")

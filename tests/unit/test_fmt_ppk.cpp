@@ -82,6 +82,35 @@ BOOST_AUTO_TEST_CASE(worked_example_v3_encrypted_is_byte_exact) {
     BOOST_TEST(ssh::public_blob(back.public_key()) == ssh::public_blob(example_key().public_key()));
 }
 
+// puttygen's time rule costs ~2.6 hashes; a process measures once per cost setting and
+// later writes reuse the count, so a batch of encrypted keys pays one hash per key.
+BOOST_AUTO_TEST_CASE(time_rule_measures_once_per_process) {
+    ppk::Params params;
+    params.memory_kib = 72;  // no other test writes with this cost: nothing measured yet
+    params.time_ms = 3;
+    BOOST_TEST(!ppk::timed_passes(params).has_value());
+    test::FixedRng salts(Bytes(32, 7));
+    auto passes_of = [](const std::string& ppk_text) {
+        const size_t at = ppk_text.find("Argon2-Passes: ");
+        BOOST_REQUIRE(at != std::string::npos);
+        return static_cast<uint32_t>(std::stoul(ppk_text.substr(at + 15)));
+    };
+    const uint32_t measured = passes_of(as_string(ppk::write(example_key(), "c", params, passphrase, salts)));
+    BOOST_TEST(measured > 1u);  // 3 ms is many 72 KiB passes: the rule ran
+    BOOST_TEST(ppk::timed_passes(params).value_or(0) == measured);
+    BOOST_TEST(passes_of(as_string(ppk::write(example_key(), "c", params, passphrase, salts))) == measured);
+
+    ppk::Params other = params;  // another cost setting is measured on its own
+    other.memory_kib = 80;
+    BOOST_TEST(!ppk::timed_passes(other).has_value());
+    other = params;
+    other.kdf = "Argon2d";
+    BOOST_TEST(!ppk::timed_passes(other).has_value());
+    KdfLimits tight;  // a count beyond a later write's limits is not reused
+    tight.argon2_passes = measured - 1;
+    BOOST_TEST(!ppk::timed_passes(params, tight).has_value());
+}
+
 BOOST_AUTO_TEST_CASE(worked_example_v2_and_unencrypted_are_byte_exact) {
     ppk::Params v2;
     v2.version = 2;
