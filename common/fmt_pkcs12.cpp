@@ -313,27 +313,57 @@ struct MacData {
     size_t iterations;
 };
 
-MacData read_mac_data(der::Reader& m, const KdfLimits& limits) {
+// MacData's fields, structure checked: { DigestInfo { AlgorithmIdentifier, digest }, macSalt,
+// iterations DEFAULT 1 }. The algorithm's parameters are left to the caller.
+struct MacFields {
+    std::string oid;
+    std::optional<der::Element> parameters;
+    ByteView digest, salt;
+    Botan::BigInt iterations = 1;
+};
+
+MacFields read_mac_fields(der::Reader& m) {
+    MacFields f;
     der::Reader digest_info = m.sequence("mac");
     der::Reader alg = digest_info.sequence("digestAlgorithm");
-    const std::string oid = alg.oid("digestAlgorithm");
-    if (oid == oid_pbmac1) throw Error("unsupported PKCS#12 MAC PBMAC1 (RFC 9579)");
-    if (oid == oid_sha512_224)
-        throw Error("unsupported PKCS#12 MAC digest SHA-512/224 (re-export with openssl pkcs12 -macalg sha256)");
-    if (!alg.at_end()) alg.expect(der::tag_null, "digestAlgorithm parameters");
+    f.oid = alg.oid("digestAlgorithm");
+    if (!alg.at_end()) f.parameters = alg.any("digestAlgorithm parameters");
     alg.expect_end("digestAlgorithm");
+    f.digest = digest_info.octet_string("digest");
+    digest_info.expect_end("DigestInfo");
+    f.salt = m.octet_string("macSalt");
+    if (!m.at_end()) f.iterations = m.integer("iterations", 64);
+    m.expect_end("MacData");
+    return f;
+}
+
+// "HMAC-SHA256" for a MAC digest OID; the OID itself when unknown.
+std::string mac_name(const std::string& oid) {
+    if (oid == oid_pbmac1) return "PBMAC1";
+    if (oid == oid_sha512_224) return "HMAC-SHA512-224";
+    for (const auto& h : mac_hashes)
+        if (oid == h.oid) {
+            std::string name = h.botan;  // "SHA-512-256" -> "HMAC-SHA512-256"
+            return "HMAC-" + name.erase(name.find('-'), 1);
+        }
+    return oid;
+}
+
+MacData read_mac_data(der::Reader& m, const KdfLimits& limits) {
+    const MacFields f = read_mac_fields(m);
+    if (f.oid == oid_pbmac1) throw Error("unsupported PKCS#12 MAC PBMAC1 (RFC 9579)");
+    if (f.oid == oid_sha512_224)
+        throw Error("unsupported PKCS#12 MAC digest SHA-512/224 (re-export with openssl pkcs12 -macalg sha256)");
     MacData mac;
     for (const auto& h : mac_hashes)
-        if (oid == h.oid) mac.hash = h.botan;
-    if (mac.hash.empty()) throw Error("unsupported PKCS#12 MAC digest " + oid + " (SHA-1 and SHA-2 are supported)");
-    mac.digest = digest_info.octet_string("digest");
-    digest_info.expect_end("DigestInfo");
-    mac.salt = m.octet_string("macSalt");
-    Botan::BigInt iterations = 1;
-    if (!m.at_end()) iterations = m.integer("iterations", 64);
-    m.expect_end("MacData");
-    check_iterations(iterations, "MAC iteration count", limits);
-    mac.iterations = iterations.word_at(0);
+        if (f.oid == h.oid) mac.hash = h.botan;
+    if (mac.hash.empty()) throw Error("unsupported PKCS#12 MAC digest " + f.oid + " (SHA-1 and SHA-2 are supported)");
+    if (f.parameters && f.parameters->tag != der::tag_null)
+        throw Error(std::string(what) + ": digestAlgorithm parameters must be NULL");
+    check_iterations(f.iterations, "MAC iteration count", limits);
+    mac.digest = f.digest;
+    mac.salt = f.salt;
+    mac.iterations = f.iterations.word_at(0);
     return mac;
 }
 
@@ -362,9 +392,16 @@ void verify_mac(const MacData& mac, ByteView content, Password& password) {
     throw Error("wrong passphrase");
 }
 
+constexpr const char* oid_crl_bag = "1.2.840.113549.1.12.10.1.4";
+constexpr const char* oid_secret_bag = "1.2.840.113549.1.12.10.1.5";
+
+// Walks the authenticated safe. With a password it decrypts every part and collects the
+// certificates and keys; for an outline (no password) it records each part and its
+// encryption, collects what is in the clear, and decrypts nothing.
 class SafeReader {
 public:
-    SafeReader(Password& password, const KdfLimits& limits) : password_(password), limits_(limits) {}
+    SafeReader(Password& password, const KdfLimits& limits) : password_(&password), limits_(limits) {}
+    SafeReader(Outline& outline, const KdfLimits& limits) : outline_(&outline), limits_(limits) {}
 
     void authenticated_safe(ByteView der) {
         der::Reader r(der, "PKCS#12 authenticated safe");
@@ -383,8 +420,15 @@ public:
                 const der::Element alg = eci.expect(der::tag_sequence, "contentEncryptionAlgorithm");
                 const ByteView encrypted = eci.expect(der::tag_context(0, false), "encryptedContent").value;
                 eci.expect_end("EncryptedContentInfo");
-                const SecretBytes plain = decrypt(alg, encrypted);
-                safe_contents(ByteView(plain), 0);
+                if (outline_) {
+                    part("encrypted safe (contents hidden)", alg.whole);
+                } else {
+                    const SecretBytes plain = decrypt(alg, encrypted);
+                    safe_contents(ByteView(plain), 0);
+                }
+            } else if (outline_) {  // described, not read: its content is skipped
+                part(type == oid_enveloped_data ? "enveloped safe (public-key privacy mode)" : "safe of content type " + type);
+                while (!info.at_end()) info.any("content");
             } else if (type == oid_enveloped_data) {
                 throw Error("PKCS#12 in public-key privacy mode (envelopedData) is not supported");
             } else {
@@ -411,11 +455,12 @@ private:
         const std::string oid = alg.oid("encryption algorithm");
         const der::Element params = alg.any("encryption parameters");
         alg.expect_end("AlgorithmIdentifier");
+        Password& password = *password_;
         if (is_pbe(oid)) {
             pbe_of(oid);  // refuse RC4 by name before asking for anything
-            return password_.decrypt([&] { return decrypt_pbe_with(oid, params.whole, encrypted, password_.bmps(), limits_); });
+            return password.decrypt([&] { return decrypt_pbe_with(oid, params.whole, encrypted, password.bmps(), limits_); });
         }
-        if (oid == oid_pbes2) return password_.decrypt([&] { return pkcs8::pbes2_decrypt(params.whole, encrypted, password_.utf8(), limits_); });
+        if (oid == oid_pbes2) return password.decrypt([&] { return pkcs8::pbes2_decrypt(params.whole, encrypted, password.utf8(), limits_); });
         throw Error("unsupported PKCS#12 encryption " + oid + " (PBES2 and the PKCS#12 PBEs are supported)");
     }
 
@@ -432,6 +477,7 @@ private:
             if (!bag.at_end()) attributes(bag.expect(der::tag_set, "bagAttributes"), entry);
             bag.expect_end("SafeBag");
             if (type == oid_key_bag) {
+                part("private key");
                 entry.kind = Entry::Kind::private_key;
                 entry.der = value.whole.to_secret();
             } else if (type == oid_shrouded_key_bag) {
@@ -439,22 +485,32 @@ private:
                 const der::Element alg = epki.expect(der::tag_sequence, "encryptionAlgorithm");
                 const ByteView encrypted = epki.octet_string("encryptedData");
                 epki.expect_end("EncryptedPrivateKeyInfo");
+                if (outline_) {
+                    part("shrouded private key", alg.whole);
+                    continue;
+                }
                 entry.kind = Entry::Kind::private_key;
                 entry.der = decrypt(alg, encrypted);
             } else if (type == oid_cert_bag) {
                 der::Reader cert_bag(value, "PKCS#12 certificate bag");
-                if (cert_bag.oid("certId") != oid_x509_certificate) continue;  // SDSI certificates: not X.509
+                const std::string cert_type = cert_bag.oid("certId");
+                if (cert_type != oid_x509_certificate) {  // SDSI certificates: not X.509
+                    part("certificate of type " + cert_type);
+                    continue;
+                }
                 der::Reader cert_value(cert_bag.expect(der::tag_context(0), "certValue"), what);
                 entry.der = cert_value.octet_string("certValue").to_secret();
                 cert_value.expect_end("certValue");
                 cert_bag.expect_end("CertBag");
+                part("certificate");
             } else if (type == oid_safe_contents_bag) {
                 if (depth + 1 >= max_nesting)
                     throw Error(std::string(what) + ": safe contents nested deeper than " + std::to_string(max_nesting) + " levels");
                 safe_contents(value.whole, depth + 1);
                 continue;
-            } else {
-                continue;  // CRL and secret bags hold nothing keypipe converts
+            } else {  // CRL and secret bags hold nothing keypipe converts
+                part(type == oid_crl_bag ? "CRL" : type == oid_secret_bag ? "secret" : "bag of type " + type);
+                continue;
             }
             entries.push_back(std::move(entry));
         }
@@ -474,7 +530,12 @@ private:
         }
     }
 
-    Password& password_;
+    void part(std::string content, ByteView algorithm = {}) {
+        if (outline_) outline_->parts.push_back({std::move(content), algorithm.to_bytes()});
+    }
+
+    Password* password_ = nullptr;
+    Outline* outline_ = nullptr;
     const KdfLimits& limits_;
     size_t bags_ = 0, decryptions_ = 0;
 };
@@ -670,6 +731,35 @@ std::vector<Entry> read(ByteView input, PassphraseSource& pass, const KdfLimits&
     SafeReader reader(password, limits);
     reader.authenticated_safe(content);
     return std::move(reader.entries);
+}
+
+Outline outline(ByteView input) {
+    const SecretBytes der = unwrap(input);
+    Outline out;
+    der::Reader pfx(ByteView(der), what);
+    if (pfx.small_integer("version") != 3) pfx.fail("version", "must be 3");
+    der::Reader auth = pfx.sequence("authSafe");
+    const std::string type = auth.oid("contentType");
+    if (type == oid_data) {
+        der::Reader wrapper(auth.expect(der::tag_context(0), "content"), what);
+        const ByteView content = wrapper.octet_string("content");
+        wrapper.expect_end("content");
+        auth.expect_end("authSafe");
+        const KdfLimits no_work;  // an outline decrypts nothing; the bag limits still apply
+        SafeReader reader(out, no_work);
+        reader.authenticated_safe(content);
+        out.clear = std::move(reader.entries);
+    } else {
+        out.detail = type == oid_signed_data ? "public-key integrity mode (signedData)" : "content type " + type;
+    }
+    out.mac = "none";
+    if (!pfx.at_end()) {
+        der::Reader m = pfx.sequence("macData");
+        const MacFields f = read_mac_fields(m);
+        out.mac = mac_name(f.oid) + ", " + f.iterations.to_dec_string() + " iterations";
+    }
+    pfx.expect_end("PFX");
+    return out;
 }
 
 PrivateKey read_private_key(ByteView input, PassphraseSource& pass, const KdfLimits& limits) {

@@ -37,6 +37,22 @@ std::vector<Entry> read(ByteView input, PassphraseSource& pass, const KdfLimits&
 // The first private key of a PFX. Throws Error as read(), and when there is none.
 PrivateKey read_private_key(ByteView input, PassphraseSource& pass, const KdfLimits& limits = KdfLimits());
 
+// What a PFX keeps in the clear, read without its password (keyinfo): RFC 7292 leaves the
+// MAC's parameters, each part's encryption algorithm and every bag outside an encrypted
+// safe readable. Nothing is decrypted. Bounded and structure-checked as read(); throws Error
+// for a malformed file.
+struct Outline {
+    std::string detail;  // "" for password integrity, else what protects the file instead
+    std::string mac;     // "HMAC-SHA256, 2048 iterations", or "none"
+    struct Part {
+        std::string content;  // "encrypted safe (contents hidden)", "certificate", "shrouded private key", ...
+        Bytes algorithm;      // the AlgorithmIdentifier (DER) it is encrypted with; empty when in the clear
+    };
+    std::vector<Part> parts;   // in file order
+    std::vector<Entry> clear;  // the certificates and keys stored in the clear, in file order
+};
+Outline outline(ByteView input);
+
 // True for the PKCS#12 PBE OIDs (1.2.840.113549.1.12.1.*), whatever the cipher.
 bool is_pbe(const std::string& oid);
 // Decrypts data encrypted with a PKCS#12 PBE (RFC 7292 Appendix C): 3DES (3- and 2-key)

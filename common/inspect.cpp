@@ -324,171 +324,39 @@ bool is_pkcs12(ByteView input) {
     }
 }
 
-// The PKCS#12 OIDs this needs (RFC 7292; fmt_pkcs12.cpp reads the same structures with the
-// password).
-constexpr std::string_view p7_data = "1.2.840.113549.1.7.1", p7_signed_data = "1.2.840.113549.1.7.2",
-                           p7_enveloped_data = "1.2.840.113549.1.7.3", p7_encrypted_data = "1.2.840.113549.1.7.6";
-constexpr std::string_view bag_prefix = "1.2.840.113549.1.12.10.1.";
-
-// "HMAC-SHA256" for a MacData digestAlgorithm.
-std::string mac_name(const std::string& oid) {
-    static const std::pair<const char*, const char*> names[] = {
-        {"1.3.14.3.2.26", "HMAC-SHA1"},            {"2.16.840.1.101.3.4.2.4", "HMAC-SHA224"},
-        {"2.16.840.1.101.3.4.2.1", "HMAC-SHA256"}, {"2.16.840.1.101.3.4.2.2", "HMAC-SHA384"},
-        {"2.16.840.1.101.3.4.2.3", "HMAC-SHA512"}, {"2.16.840.1.101.3.4.2.5", "HMAC-SHA512-224"},
-        {"2.16.840.1.101.3.4.2.6", "HMAC-SHA512-256"}, {"1.2.840.113549.1.5.14", "PBMAC1"},
-    };
-    for (const auto& [o, n] : names)
-        if (oid == o) return n;
-    return oid;
+// "AES-256/CBC, PBKDF2-HMAC-SHA256 2048 iterations" for an AlgorithmIdentifier's DER.
+std::string algorithm_encryption(ByteView algorithm) {
+    Botan::BER_Decoder top(algorithm.data(), algorithm.size());
+    Botan::BER_Decoder alg = top.start_cons(Botan::SEQUENCE);
+    return encryption_of(alg);
 }
 
-// Reads what a PFX keeps in the clear, never decrypting: the MAC parameters, each part's
-// encryption, and the bags of unencrypted safes (certificates and keys become items of
-// their own). Bounded like the reader: pkcs12::max_bags bags, pkcs12::max_nesting levels.
-class Pkcs12Inspector {
-public:
-    Pkcs12Inspector(Item& pfx, std::vector<Item>& out) : pfx_(pfx), out_(out) {}
-
-    void authenticated_safe(const std::vector<uint8_t>& content) {
-        Botan::BER_Decoder top(content);
-        Botan::BER_Decoder safes = top.start_cons(Botan::SEQUENCE);
-        while (safes.more_items()) {
-            const Botan::BER_Object ci = safes.get_next_object();
-            Botan::BER_Decoder d(ci.bits(), ci.length());
-            Botan::OID type;
-            d.decode(type);
-            const std::string t = type.to_string();
-            if (t == p7_data) {
-                bags(data_content(d), 0);
-            } else if (t == p7_encrypted_data) {
-                Botan::BER_Decoder wrapper = d.start_cons(Botan::ASN1_Tag(0), Botan::CONTEXT_SPECIFIC);
-                Botan::BER_Decoder encrypted = wrapper.start_cons(Botan::SEQUENCE);
-                size_t version = 0;
-                encrypted.decode(version);
-                Botan::BER_Decoder info = encrypted.start_cons(Botan::SEQUENCE);
-                Botan::OID inner;
-                info.decode(inner);
-                Botan::BER_Decoder alg = info.start_cons(Botan::SEQUENCE);
-                part("encrypted safe (contents hidden)", encryption_of(alg));
-            } else if (t == p7_enveloped_data) {
-                part("enveloped safe (public-key privacy mode)", "");
-            } else {
-                part("safe of content type " + t, "");
-            }
-        }
-    }
-
-private:
-    static std::vector<uint8_t> data_content(Botan::BER_Decoder& ci) {
-        Botan::BER_Decoder wrapper = ci.start_cons(Botan::ASN1_Tag(0), Botan::CONTEXT_SPECIFIC);
-        std::vector<uint8_t> content;
-        wrapper.decode(content, Botan::OCTET_STRING);
-        return content;
-    }
-
-    void bags(const std::vector<uint8_t>& safe_contents, size_t depth) {
-        if (depth > pkcs12::max_nesting)
-            throw Error("PKCS#12 file: safe contents nested deeper than " + std::to_string(pkcs12::max_nesting));
-        Botan::BER_Decoder top(safe_contents);
-        Botan::BER_Decoder list = top.start_cons(Botan::SEQUENCE);
-        while (list.more_items()) {
-            if (++count_ > pkcs12::max_bags) throw Error("PKCS#12 file: more than " + std::to_string(pkcs12::max_bags) + " bags");
-            Botan::BER_Decoder bag = list.start_cons(Botan::SEQUENCE);
-            Botan::OID id;
-            bag.decode(id);
-            const Botan::BER_Object value_wrapper = bag.get_next_object();  // [0] EXPLICIT
-            Botan::BER_Decoder w(value_wrapper.bits(), value_wrapper.length());
-            const Botan::BER_Object value = w.get_next_object();
-            const Bytes value_der = der_of(value);
-            const std::string t = id.to_string();
-            const std::string kind = t.rfind(bag_prefix, 0) == 0 ? t.substr(bag_prefix.size()) : "";
-            if (kind == "1") {  // keyBag: a PKCS#8 key in the clear
-                part("private key", "");
-                Item key{"private key", "PKCS#8 key bag", "in PKCS#12"};
-                with_key(key, [&] { return pkcs8::read(ByteView(value_der)).public_key(); });
-                out_.push_back(std::move(key));
-            } else if (kind == "2") {  // pkcs8ShroudedKeyBag
-                part("shrouded private key", pkcs8_encryption(ByteView(value_der)));
-            } else if (kind == "3") {  // certBag { certId, [0] EXPLICIT OCTET STRING }
-                Botan::BER_Decoder cert_bag(value.bits(), value.length());
-                Botan::OID cert_type;
-                cert_bag.decode(cert_type);
-                if (cert_type.to_string() != "1.2.840.113549.1.9.22.1") {
-                    part("certificate of type " + cert_type.to_string(), "");
-                    continue;
-                }
-                std::vector<uint8_t> cert;
-                cert_bag.start_cons(Botan::ASN1_Tag(0), Botan::CONTEXT_SPECIFIC).decode(cert, Botan::OCTET_STRING);
-                part("certificate", "");
-                add_certificate(ByteView(cert), "", "in PKCS#12", out_);
-            } else if (kind == "4") {
-                part("CRL", "");
-            } else if (kind == "5") {
-                part("secret", "");
-            } else if (kind == "6") {  // safeContentsBag: a nested SafeContents
-                bags(value_der, depth + 1);
-            } else {
-                part("bag of type " + t, "");
-            }
-        }
-    }
-
-    static Bytes der_of(const Botan::BER_Object& o) {
-        Bytes out;
-        Botan::DER_Encoder(out).add_object(o.type(), o.get_class(), o.bits(), o.length());
-        return out;
-    }
-
-    void part(std::string content, std::string encryption) {
-        if (!encryption.empty()) {
-            pfx_.encrypted = true;
-            if (pfx_.encryption.find(encryption) == std::string::npos)
-                pfx_.encryption += (pfx_.encryption.empty() ? "" : "; ") + encryption;
-        }
-        pfx_.parts.push_back({std::move(content), std::move(encryption)});
-    }
-
-    Item& pfx_;
-    std::vector<Item>& out_;
-    size_t count_ = 0;
-};
-
 // A PFX described without its password (keyinfo never asks for one): the PFX item first,
-// then the certificates and keys that are stored in the clear.
+// then the certificates and keys that are stored in the clear (pkcs12::outline).
 void describe_pkcs12(ByteView input, const std::string& encoding, std::vector<Item>& out) {
     Item pfx{"PKCS#12", "PFX", encoding};
     std::vector<Item> visible;
     translate_errors("not a valid PKCS#12 file", [&] {
-        Botan::BER_Decoder top(input.data(), input.size());
-        Botan::BER_Decoder p = top.start_cons(Botan::SEQUENCE);
-        size_t version = 0;
-        p.decode(version);
-        Botan::BER_Decoder auth = p.start_cons(Botan::SEQUENCE);
-        Botan::OID type;
-        auth.decode(type);
-        if (type.to_string() == p7_signed_data) {
-            pfx.detail = "public-key integrity mode (signedData)";
-        } else if (type.to_string() == p7_data) {
-            Botan::BER_Decoder wrapper = auth.start_cons(Botan::ASN1_Tag(0), Botan::CONTEXT_SPECIFIC);
-            std::vector<uint8_t> content;
-            wrapper.decode(content, Botan::OCTET_STRING);
-            Pkcs12Inspector(pfx, visible).authenticated_safe(content);
-        } else {
-            pfx.detail = "content type " + type.to_string();
+        const pkcs12::Outline outline = pkcs12::outline(input);
+        pfx.detail = outline.detail;
+        pfx.mac = outline.mac;
+        for (const auto& part : outline.parts) {
+            const std::string encryption = part.algorithm.empty() ? "" : algorithm_encryption(ByteView(part.algorithm));
+            if (!encryption.empty()) {
+                pfx.encrypted = true;
+                if (pfx.encryption.find(encryption) == std::string::npos)
+                    pfx.encryption += (pfx.encryption.empty() ? "" : "; ") + encryption;
+            }
+            pfx.parts.push_back({part.content, encryption});
         }
-        pfx.mac = "none";
-        if (p.more_items()) {  // MacData { DigestInfo { AlgorithmIdentifier, digest }, macSalt, iterations DEFAULT 1 }
-            Botan::BER_Decoder mac = p.start_cons(Botan::SEQUENCE);
-            Botan::BER_Decoder digest_info = mac.start_cons(Botan::SEQUENCE);
-            Botan::BER_Decoder alg = digest_info.start_cons(Botan::SEQUENCE);
-            Botan::OID digest;
-            alg.decode(digest);
-            std::vector<uint8_t> salt;
-            mac.decode(salt, Botan::OCTET_STRING);
-            size_t iterations = 1;
-            if (mac.more_items()) mac.decode(iterations);
-            pfx.mac = mac_name(digest.to_string()) + ", " + std::to_string(iterations) + " iterations";
+        for (const pkcs12::Entry& e : outline.clear) {
+            if (e.kind == pkcs12::Entry::Kind::certificate) {
+                add_certificate(ByteView(e.der), "", "in PKCS#12", visible);
+            } else {
+                Item key{"private key", "PKCS#8 key bag", "in PKCS#12"};
+                with_key(key, [&] { return pkcs8::read(ByteView(e.der)).public_key(); });
+                visible.push_back(std::move(key));
+            }
         }
     });
     out.push_back(std::move(pfx));
