@@ -326,16 +326,24 @@ WalkOptions walk_options(const Args& args) {
     if (args.has("exclude")) walk.exclude = args.get<std::vector<std::string>>("exclude");
     return walk;
 }
-}  // namespace
 
-int Tool::run_combined(const Args& args, const CombinedBody& combined) {
-    if (args.has("json")) throw UsageError("--json needs -d DIR here (without it, all inputs make one output)");
+// The inputs the command line names (stdin when none), folders walked; stdin at most once,
+// and then not also the passphrase's source.
+std::vector<Input> command_line_inputs(const Args& args) {
     std::vector<std::string> paths = args.has("input") ? args.get<std::vector<std::string>>("input") : std::vector<std::string>{};
     if (paths.empty()) paths.push_back("-");
     std::vector<Input> inputs = expand_inputs(paths, walk_options(args));
     if (std::count_if(inputs.begin(), inputs.end(), [](const Input& i) { return i.is_stdin(); }) > 1)
         throw UsageError("stdin (-) can be given only once");
     if (std::any_of(inputs.begin(), inputs.end(), [](const Input& i) { return i.is_stdin(); })) refuse_passphrase_from_stdin(args);
+    return inputs;
+}
+
+}  // namespace
+
+int Tool::run_combined(const Args& args, const CombinedBody& combined) {
+    if (args.has("json")) throw UsageError("--json needs -d DIR here (without it, all inputs make one output)");
+    std::vector<Input> inputs = command_line_inputs(args);
     const std::string output = args.str("output");
     std::error_code ec;  // an existing -o target is refused before any work, as in a batch
     if (!output.empty() && output != "-" && !args.has("force") && fs::is_regular_file(platform::fs_path(output), ec))
@@ -371,12 +379,7 @@ void Tool::check_destination(const Args& args, size_t inputs) const {
 }
 
 int Tool::run_batch(const Args& args, const Body& body) {
-    std::vector<std::string> paths = args.has("input") ? args.get<std::vector<std::string>>("input") : std::vector<std::string>{};
-    if (paths.empty()) paths.push_back("-");
-    std::vector<Input> inputs = expand_inputs(paths, walk_options(args));
-    if (std::count_if(inputs.begin(), inputs.end(), [](const Input& i) { return i.is_stdin(); }) > 1)
-        throw UsageError("stdin (-) can be given only once");
-    if (std::any_of(inputs.begin(), inputs.end(), [](const Input& i) { return i.is_stdin(); })) refuse_passphrase_from_stdin(args);
+    std::vector<Input> inputs = command_line_inputs(args);
     check_destination(args, inputs.size());
 
     BatchOptions o;
