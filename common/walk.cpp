@@ -21,12 +21,31 @@ namespace keypipe {
 namespace {
 
 #ifdef _WIN32
+namespace fs = std::filesystem;
+using FolderId = std::string;  // the canonical path (no inodes)
+bool is_separator(char c) { return c == '/' || c == '\\'; }
+#else
+using FolderId = std::pair<dev_t, ino_t>;  // a folder is known by (device, inode)
+bool is_separator(char c) { return c == '/'; }
+#endif
+
+// A file system entry as the walk sees it: `id` for folders, `error` when it is missing.
+struct Status {
+    enum class Kind { missing, file, folder, link, other } kind;
+    FolderId id;
+    std::string error;
+};
+
+struct Listing {
+    std::vector<std::string> names;      // without . and ..
+    std::string open_error, read_error;  // "" when none
+};
+
+#ifdef _WIN32
 // Windows has neither opendir's (dev, inode) identities for loop detection nor fnmatch:
 // the walk goes through std::filesystem (UTF-8 names through platform::fs_path), a folder
 // is known by its canonical path, and patterns are matched by glob() below with fnmatch's
 // rules (* ? [...] [!...], \ escapes; with a / in the pattern, * and ? stop at /).
-namespace fs = std::filesystem;
-
 bool glob(const char* p, const char* t, bool pathname) {
     for (; *p; ++p, ++t) {
         if (*p == '*') {
@@ -67,68 +86,30 @@ bool glob(const char* p, const char* t, bool pathname) {
     return !*t;
 }
 
-class Walker {
-public:
-    Walker(std::string root, const WalkOptions& options, std::vector<Input>& out)
-        : root_(std::move(root)), options_(options), out_(out) {}
+// What the walk needs of the file system (the POSIX twin is below).
+Status status(const std::string& path, bool follow) {
+    std::error_code ec;
+    const fs::path p = platform::fs_path(path);
+    const fs::file_status st = follow ? fs::status(p, ec) : fs::symlink_status(p, ec);
+    if (ec || !fs::exists(st)) return {Status::Kind::missing, {}, ec ? ec.message() : "no such file or directory"};
+    if (fs::is_symlink(st)) return {Status::Kind::link, {}, {}};
+    if (fs::is_regular_file(st)) return {Status::Kind::file, {}, {}};
+    if (!fs::is_directory(st)) return {Status::Kind::other, {}, {}};
+    return {Status::Kind::folder, platform::utf8(fs::canonical(p, ec)), {}};
+}
 
-    void walk() {
-        std::error_code ec;
-        if (!fs::exists(platform::fs_path(root_), ec)) throw Error(root_, "cannot read: " + ec.message());
-        folder(root_, "", {});
+Listing list_folder(const std::string& path) {
+    Listing l;
+    std::error_code ec;
+    fs::directory_iterator it(platform::fs_path(path), ec);
+    if (ec) {
+        l.open_error = ec.message();
+        return l;
     }
-
-private:
-    void folder(const std::string& path, const std::string& rel, std::vector<std::string> chain) {
-        std::error_code ec;
-        const std::string id = platform::utf8(fs::canonical(platform::fs_path(path), ec));
-        if (!seen_.insert(id).second) {
-            const bool loop = std::find(chain.begin(), chain.end(), id) != chain.end();
-            marked(path, true, loop ? "symlink loop" : "folder already walked by another link");
-            return;
-        }
-        chain.push_back(id);
-        std::vector<std::string> names;
-        fs::directory_iterator it(platform::fs_path(path), ec);
-        if (ec) {
-            marked(path, false, "cannot open the folder: " + ec.message());
-            return;
-        }
-        for (const fs::directory_iterator end; !ec && it != end; it.increment(ec))
-            names.push_back(platform::utf8(it->path().filename()));
-        if (ec) marked(path, false, "cannot read the folder: " + ec.message());
-        for (const auto& name : names)
-            entry(path + (path.back() == '/' || path.back() == '\\' ? "" : "/") + name, rel.empty() ? name : rel + "/" + name, name, chain);
-    }
-
-    void entry(const std::string& path, const std::string& rel, const std::string& name, const std::vector<std::string>& chain) {
-        if (!options_.hidden && name[0] == '.') return;
-        if (excluded(rel, options_.exclude)) return;
-        std::error_code ec;
-        fs::file_status st = fs::symlink_status(platform::fs_path(path), ec);
-        if (ec) return;  // gone since the listing
-        if (fs::is_symlink(st)) {
-            if (!options_.follow) return;
-            st = fs::status(platform::fs_path(path), ec);
-            if (ec) return;
-        }
-        if (++entries_ > options_.max_entries)
-            throw Error(root_, "more than " + std::to_string(options_.max_entries) + " files and folders");
-        if (fs::is_directory(st)) folder(path, rel, chain);
-        else if (fs::is_regular_file(st)) out_.emplace_back(path, root_);
-    }
-
-    void marked(const std::string& path, bool skip, std::string why) {
-        out_.emplace_back(path, root_);
-        out_.back().mark(skip, std::move(why));
-    }
-
-    std::string root_;
-    const WalkOptions& options_;
-    std::vector<Input>& out_;
-    std::set<std::string> seen_;
-    size_t entries_ = 0;
-};
+    for (const fs::directory_iterator end; !ec && it != end; it.increment(ec)) l.names.push_back(platform::utf8(it->path().filename()));
+    if (ec) l.read_error = ec.message();
+    return l;
+}
 
 bool is_folder(const std::string& path) {
     std::error_code ec;
@@ -140,57 +121,89 @@ bool matches(const std::string& pattern, const std::string& text, bool pathname)
 }
 #else
 
-using FolderId = std::pair<dev_t, ino_t>;
+// What the walk needs of the file system.
+Status status(const std::string& path, bool follow) {
+    struct stat st {};
+    if ((follow ? ::stat(path.c_str(), &st) : ::lstat(path.c_str(), &st)) != 0) return {Status::Kind::missing, {}, std::strerror(errno)};
+    if (S_ISLNK(st.st_mode)) return {Status::Kind::link, {}, {}};
+    if (S_ISREG(st.st_mode)) return {Status::Kind::file, {}, {}};
+    if (!S_ISDIR(st.st_mode)) return {Status::Kind::other, {}, {}};
+    return {Status::Kind::folder, {st.st_dev, st.st_ino}, {}};
+}
 
+Listing list_folder(const std::string& path) {
+    Listing l;
+    DIR* d = ::opendir(path.c_str());
+    if (!d) {
+        l.open_error = std::strerror(errno);
+        return l;
+    }
+    errno = 0;
+    while (const dirent* e = ::readdir(d)) {
+        const std::string name = e->d_name;
+        if (name != "." && name != "..") l.names.push_back(name);
+    }
+    const int err = errno;
+    ::closedir(d);
+    if (err) l.read_error = std::strerror(err);
+    return l;
+}
+
+bool is_folder(const std::string& path) {
+    struct stat st {};
+    return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+bool matches(const std::string& pattern, const std::string& text, bool pathname) {
+    return ::fnmatch(pattern.c_str(), text.c_str(), pathname ? FNM_PATHNAME : 0) == 0;
+}
+#endif
+
+// One folder tree below `root`, depth first: regular files become inputs; folders seen
+// before (a symlink loop, or a second link to one folder) and unreadable folders become
+// marked inputs, so that the batch names them. Bounded by options.max_entries.
 class Walker {
 public:
     Walker(std::string root, const WalkOptions& options, std::vector<Input>& out)
         : root_(std::move(root)), options_(options), out_(out) {}
 
     void walk() {
-        struct stat st {};
-        if (::stat(root_.c_str(), &st) != 0) throw Error(root_, std::string("cannot read: ") + std::strerror(errno));
-        folder(root_, "", st, {});
+        const Status st = status(root_, true);
+        if (st.kind == Status::Kind::missing) throw Error(root_, "cannot read: " + st.error);
+        folder(root_, "", st.id, {});
     }
 
 private:
-    void folder(const std::string& path, const std::string& rel, const struct stat& st, std::vector<FolderId> chain) {
-        const FolderId id{st.st_dev, st.st_ino};
+    void folder(const std::string& path, const std::string& rel, const FolderId& id, std::vector<FolderId> chain) {
         if (!seen_.insert(id).second) {
             const bool loop = std::find(chain.begin(), chain.end(), id) != chain.end();
             marked(path, true, loop ? "symlink loop" : "folder already walked by another link");
             return;
         }
         chain.push_back(id);
-        DIR* d = ::opendir(path.c_str());
-        if (!d) {
-            marked(path, false, std::string("cannot open the folder: ") + std::strerror(errno));
+        const Listing listing = list_folder(path);
+        if (!listing.open_error.empty()) {
+            marked(path, false, "cannot open the folder: " + listing.open_error);
             return;
         }
-        std::vector<std::string> names;
-        errno = 0;
-        while (const dirent* e = ::readdir(d)) {
-            const std::string name = e->d_name;
-            if (name != "." && name != "..") names.push_back(name);
-        }
-        const int err = errno;
-        ::closedir(d);
-        if (err) marked(path, false, std::string("cannot read the folder: ") + std::strerror(err));
-        for (const auto& name : names) entry(path + (path.back() == '/' ? "" : "/") + name, rel.empty() ? name : rel + "/" + name, name, chain);
+        if (!listing.read_error.empty()) marked(path, false, "cannot read the folder: " + listing.read_error);
+        const std::string prefix = is_separator(path.back()) ? path : path + "/";
+        for (const auto& name : listing.names) entry(prefix + name, rel.empty() ? name : rel + "/" + name, name, chain);
     }
 
     void entry(const std::string& path, const std::string& rel, const std::string& name, const std::vector<FolderId>& chain) {
         if (!options_.hidden && name[0] == '.') return;
         if (excluded(rel, options_.exclude)) return;
-        struct stat st {};
-        if (::lstat(path.c_str(), &st) != 0) return;  // gone since the listing
-        if (S_ISLNK(st.st_mode)) {
-            if (!options_.follow || ::stat(path.c_str(), &st) != 0) return;
+        Status st = status(path, false);
+        if (st.kind == Status::Kind::link) {
+            if (!options_.follow) return;
+            st = status(path, true);
         }
+        if (st.kind == Status::Kind::missing) return;  // gone since the listing, or a dangling link
         if (++entries_ > options_.max_entries)
             throw Error(root_, "more than " + std::to_string(options_.max_entries) + " files and folders");
-        if (S_ISDIR(st.st_mode)) folder(path, rel, st, chain);
-        else if (S_ISREG(st.st_mode)) out_.emplace_back(path, root_);
+        if (st.kind == Status::Kind::folder) folder(path, rel, st.id, chain);
+        else if (st.kind == Status::Kind::file) out_.emplace_back(path, root_);
     }
 
     void marked(const std::string& path, bool skip, std::string why) {
@@ -204,16 +217,6 @@ private:
     std::set<FolderId> seen_;
     size_t entries_ = 0;
 };
-
-bool is_folder(const std::string& path) {
-    struct stat st {};
-    return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-bool matches(const std::string& pattern, const std::string& text, bool pathname) {
-    return ::fnmatch(pattern.c_str(), text.c_str(), pathname ? FNM_PATHNAME : 0) == 0;
-}
-#endif
 
 }  // namespace
 
