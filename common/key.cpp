@@ -6,6 +6,7 @@
 #include <botan/der_enc.h>
 #include <botan/ecdsa.h>
 #include <botan/ed25519.h>
+#include <botan/mem_ops.h>
 #include <botan/numthry.h>
 #include <botan/rsa.h>
 
@@ -201,6 +202,11 @@ const Botan::EC_Group& ec_group(KeyType t) {
         std::once_flag once;
         std::optional<Botan::EC_Group> group;
     };
+    // Botan's secure-memory pool is unmapped by a static destructor at exit; an EC_Group
+    // destroyed after it wipes unmapped pages (a crash at exit, with the pool on: always on
+    // Windows, BOTAN_MLOCK_POOL_SIZE on POSIX). Statics die in reverse order of
+    // construction, so the allocator is made first: Botan's own EC group cache does the same.
+    static Botan::Allocator_Initializer allocator_first;
     static std::vector<Lazy> groups(types.size());
     const KeyTypeInfo& row = key_type_info(t);
     if (row.family != KeyFamily::ecdsa) throw Error("not an ECDSA key type");

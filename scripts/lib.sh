@@ -5,8 +5,8 @@
 KEYPIPE_BUILD_DEPS=(g++ cmake make pkg-config python3 libbotan-2-dev libboost-program-options-dev libboost-test-dev nlohmann-json3-dev libsodium-dev nettle-dev)
 KEYPIPE_PEERS=(openssl openssh-client openssh-server putty-tools python3 python3-cryptography python3-bcrypt gnutls-bin openjdk-17-jre-headless dropbear-bin util-linux procps jq exfatprogs exfat-fuse)
 # The Windows build (scripts/package --windows): cross compiler, wine to run the .exe tools,
-# dpkg-dev for `apt-get source`, zip for the package.
-KEYPIPE_WINDOWS_DEPS=(g++-mingw-w64-x86-64-posix wine wine64 dpkg-dev xz-utils zip)
+# dpkg-dev for `apt-get source`, zip for the package, ccache for the cross build.
+KEYPIPE_WINDOWS_DEPS=(g++-mingw-w64-x86-64-posix wine wine64 dpkg-dev xz-utils zip ccache)
 
 # install_missing PKG...: apt-get install only the packages that are not installed yet
 # (apt-get update first, once, and only if something is missing).

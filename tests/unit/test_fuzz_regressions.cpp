@@ -11,6 +11,7 @@
 #include "keyio.h"
 #include "objects.h"
 #include "ssh.h"
+#include "test_util.h"
 
 #include <boost/test/unit_test.hpp>
 
@@ -36,7 +37,7 @@ void clean(const std::string& name, const char* parser, F&& f) {
 BOOST_AUTO_TEST_SUITE(test_fuzz_regressions)
 
 BOOST_AUTO_TEST_CASE(every_regression_input_is_a_clean_error_or_a_value) {
-    const std::filesystem::path dir = std::filesystem::path(KEYPIPE_GOLDEN_DIR).parent_path() / "fuzz" / "regressions";
+    const std::filesystem::path dir = std::filesystem::path(test::golden_dir()).parent_path() / "fuzz" / "regressions";
     size_t files = 0;
     for (const auto& entry : std::filesystem::directory_iterator(dir)) {
         if (!entry.is_regular_file()) continue;

@@ -14,9 +14,13 @@
 
 namespace keypipe::test {
 
+// tests/golden: its absolute path is compiled into unit_main.cpp only, so that the other
+// files' objects do not depend on where the tree is (ccache hits across clones).
+std::string golden_dir();
+
 // A file under tests/golden/.
 inline std::string golden(const std::string& relative) {
-    std::ifstream in(std::string(KEYPIPE_GOLDEN_DIR) + "/" + relative, std::ios::binary);
+    std::ifstream in(golden_dir() + "/" + relative, std::ios::binary);
     if (!in) throw std::runtime_error("missing golden file " + relative);
     return std::string(std::istreambuf_iterator<char>(in), {});
 }
