@@ -120,7 +120,7 @@ BOOST_AUTO_TEST_CASE(spki_and_certificates_with_explicit_ec_parameters) {
 BOOST_AUTO_TEST_CASE(pkcs1_public_exponent_is_checked) {
     const Botan::RSA_PrivateKey k(Botan::system_rng(), 1024);
     for (const auto& [e, why] : {std::pair<Botan::BigInt, std::string>{1, "public exponent below 3"}, {4, "even public exponent"}}) {
-        const auto der = Botan::DER_Encoder().start_cons(Botan::SEQUENCE).encode(k.get_n()).encode(e).end_cons().get_contents_unlocked();
+        const auto der = Botan::unlock(Botan::DER_Encoder().start_cons(Botan::SEQUENCE).encode(k.get_n()).encode(e).end_cons().get_contents());
         BOOST_TEST(keypipe::test::error_of([&] { cert::public_key_from_pkcs1(ByteView(der)); }) == "RSA public key: invalid RSA key (" + why + ")");
     }
 }
