@@ -132,13 +132,13 @@ PrivateKey read_private_fields(Cursor& c, const char* what) {
     } else {
         if (c.name("curve name") != ssh_curve_name(type)) c.fail("curve name", "does not match the key type");
         const ByteView q = c.string("public point");
-        const Botan::EC_Group& group = ec_group(type);
-        const Botan::BigInt d = c.mpint("private scalar", group.get_order_bits());
-        if (d < 1 || d >= group.get_order()) c.fail("private scalar", "out of range");
-        auto ec = std::make_unique<Botan::ECDSA_PrivateKey>(Botan::system_rng(), group, d);
-        if (ByteView(ec->public_point().encode(Botan::PointGFp::UNCOMPRESSED)) != q)
-            throw Error(std::string(what) + ": EC public key does not match the private key");
-        key = std::move(ec);
+        const Botan::BigInt& order = ec_curve(type).order;
+        const Botan::BigInt d = c.mpint("private scalar", order.bits());
+        if (d < 1 || d >= order) c.fail("private scalar", "out of range");
+        PrivateKey ec = make_ec_private_key(type, d, what);
+        if (ByteView(ec.key.ec()->point) != q) throw Error(std::string(what) + ": EC public key does not match the private key");
+        ec.comment = std::string(c.string("comment").as_string());
+        return ec;
     }
     std::string comment(c.string("comment").as_string());
     return make_private_key(std::move(key), std::move(comment), what);
@@ -236,10 +236,10 @@ SecretBytes write(const PrivateKey& key, const WriteOptions& options, Botan::Ran
         priv.string(ByteView(ed.get_public_key()));
         priv.string(ByteView(ed.get_private_key()));  // seed || public key
     } else {
-        const auto& ec = dynamic_cast<const Botan::ECDSA_PrivateKey&>(*key.key);
+        const EcNumbers ec = ec_numbers(key);
         priv.string(ssh_curve_name(key.type));
-        priv.string(ByteView(ec.public_point().encode(Botan::PointGFp::UNCOMPRESSED)));
-        priv.mpint(ec.private_value());
+        priv.string(ByteView(ec.point));
+        priv.mpint(ec.d);
     }
     priv.string(ByteView(ssh::clean_comment(key.comment)));  // becomes the .pub line's comment
     for (uint8_t pad = 1; priv.size() % cipher.block != 0; ++pad) priv.u8(pad);

@@ -204,12 +204,11 @@ SecretBytes pkcs8::write(const PrivateKey& key) {
     if (key.type == KeyType::rsa || key.type == KeyType::ed25519) {
         enc.encode(key.key->algorithm_identifier()).encode(key.key->private_key_bits(), Botan::OCTET_STRING);
     } else {
-        const auto& ec = dynamic_cast<const Botan::ECDSA_PrivateKey&>(*key.key);
         enc.start_cons(Botan::SEQUENCE)
             .encode(Botan::OID(std::string(algorithm_oid(KeyFamily::ecdsa))))
-            .encode(ec.domain().get_curve_oid())
+            .encode(Botan::OID(std::string(key_type_info(key.type).curve_oid)))
             .end_cons()
-            .encode(traditional::ec_private_key_der(ec, false), Botan::OCTET_STRING);
+            .encode(traditional::ec_private_key_der(key, false), Botan::OCTET_STRING);
     }
     return enc.end_cons().get_contents();
 }

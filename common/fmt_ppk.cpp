@@ -178,7 +178,7 @@ PrivateKey build_key(const PublicKey& pub, ByteView private_plain, std::string c
     const char* what = "PPK key";
     Cursor c(private_plain, "PPK private key");
     std::unique_ptr<Botan::Private_Key> key;
-    std::optional<PrivateKey> rsa;
+    std::optional<PrivateKey> made;  // RSA and ECDSA keys are made from their numbers
     if (pub.type == KeyType::rsa) {
         const RsaNumbers rsa_pub = rsa_numbers(pub);
         const Botan::BigInt d = c.mpint("d");
@@ -189,7 +189,7 @@ PrivateKey build_key(const PublicKey& pub, ByteView private_plain, std::string c
         // only when it is right for p > q (as puttygen writes it), which saves the inversion.
         std::optional<Botan::BigInt> qinv;
         if (q >= 2 && iqmp < p && (iqmp * q) % p == 1) qinv = iqmp;
-        rsa = make_rsa_private_key({rsa_pub.n, rsa_pub.e, d, p, q, std::nullopt, std::nullopt, qinv}, what);
+        made = make_rsa_private_key({rsa_pub.n, rsa_pub.e, d, p, q, std::nullopt, std::nullopt, qinv}, what);
     } else if (pub.type == KeyType::ed25519) {
         const ByteView seed = c.string("private key");
         if (seed.size() != 32) c.fail("private key", "Ed25519 seed is not 32 bytes");
@@ -198,17 +198,16 @@ PrivateKey build_key(const PublicKey& pub, ByteView private_plain, std::string c
             throw Error(std::string(what) + ": public key does not match the private key");
         key = std::move(ed);
     } else {
-        const Botan::EC_Group& group = ec_group(pub.type);
-        const Botan::BigInt d = c.mpint("private scalar", group.get_order_bits() + 8);
-        if (d < 1 || d >= group.get_order()) c.fail("private scalar", "out of range");
-        auto ec = std::make_unique<Botan::ECDSA_PrivateKey>(Botan::system_rng(), group, d);
-        if (ec->public_point() != dynamic_cast<const Botan::EC_PublicKey&>(*pub.key).public_point())
-            throw Error(std::string(what) + ": public key does not match the private key");
-        key = std::move(ec);
+        const Botan::BigInt& order = ec_curve(pub.type).order;
+        const Botan::BigInt d = c.mpint("private scalar", order.bits() + 8);
+        if (d < 1 || d >= order) c.fail("private scalar", "out of range");
+        PrivateKey ec = make_ec_private_key(pub.type, d, what);
+        if (ec.key.ec()->point != ec_numbers(pub).point) throw Error(std::string(what) + ": public key does not match the private key");
+        made = std::move(ec);
     }
     // What follows is the encryption padding (checked by the MAC), or nothing.
     if (c.remaining() >= cipher_block) c.fail("padding", "longer than a cipher block");
-    PrivateKey out = rsa ? std::move(*rsa) : make_private_key(std::move(key), "", what);
+    PrivateKey out = made ? std::move(*made) : make_private_key(std::move(key), "", what);
     out.comment = std::move(comment);
     out.has_comment = true;
     return out;
@@ -403,7 +402,7 @@ SecretBytes write(const PrivateKey& key, const std::string& raw_comment, const P
         const auto& sk = dynamic_cast<const Botan::Ed25519_PrivateKey&>(*key.key).get_private_key();
         priv.string(ByteView(sk.data(), 32));
     } else {
-        priv.mpint(dynamic_cast<const Botan::ECDSA_PrivateKey&>(*key.key).private_value());
+        priv.mpint(ec_numbers(key).d);
     }
     SecretBytes plain = priv.take();
     if (encrypt) {  // padded with SHA-1 of the unpadded blob, as PuTTY does

@@ -25,8 +25,8 @@
 namespace keypipe::traditional {
 namespace {
 
-SecretBytes pad_scalar(const Botan::BigInt& d, const Botan::EC_Group& group) {
-    return Botan::BigInt::encode_1363(d, (group.get_order_bits() + 7) / 8);
+SecretBytes pad_scalar(const Botan::BigInt& d, KeyType t) {
+    return Botan::BigInt::encode_1363(d, (ec_curve(t).order.bits() + 7) / 8);
 }
 
 }  // namespace
@@ -55,16 +55,16 @@ PrivateKey read_ec_private_key(ByteView der, std::optional<KeyType> type, const 
     }
     r.expect_end("ECPrivateKey");
     if (!type) throw Error(std::string(what) + ": no curve given (neither [0] parameters nor an EC PARAMETERS block)");
-    const Botan::EC_Group* group = &ec_group(*type);
-    if (d_bytes.size() > (group->get_order_bits() + 7) / 8 + 1) r.fail("private key", "longer than the curve order");
+    const Botan::BigInt& order = ec_curve(*type).order;
+    if (d_bytes.size() > (order.bits() + 7) / 8 + 1) r.fail("private key", "longer than the curve order");
     const Botan::BigInt d(d_bytes.data(), d_bytes.size());
-    if (d < 1 || d >= group->get_order()) r.fail("private key", "scalar out of range");
-    auto key = std::make_unique<Botan::ECDSA_PrivateKey>(Botan::system_rng(), *group, d);
+    if (d < 1 || d >= order) r.fail("private key", "scalar out of range");
+    PrivateKey key = make_ec_private_key(*type, d, what);
     if (public_point) {
-        if (decode_ec_point(*type, ByteView(*public_point), what) != key->public_point())
-            throw Error(std::string(what) + ": public key does not match the private key");
+        const Bytes stored = decode_ec_point(*type, ByteView(*public_point), what).encode(Botan::PointGFp::UNCOMPRESSED);
+        if (stored != key.key.ec()->point) throw Error(std::string(what) + ": public key does not match the private key");
     }
-    return make_private_key(std::move(key), "", what);
+    return key;
 }
 
 PrivateKey read_rsa_private_key(ByteView der, const char* what) {
@@ -88,17 +88,18 @@ PrivateKey read_rsa_private_key(ByteView der, const char* what) {
     return make_rsa_private_key({n, e, d, p, q, dp, dq, qinv}, what);
 }
 
-SecretBytes ec_private_key_der(const Botan::ECDSA_PrivateKey& k, bool with_parameters) {
+SecretBytes ec_private_key_der(const PrivateKey& key, bool with_parameters) {
+    const EcNumbers ec = ec_numbers(key);
     Botan::DER_Encoder enc;
     enc.start_cons(Botan::SEQUENCE)
         .encode(size_t(1))
-        .encode(pad_scalar(k.private_value(), k.domain()), Botan::OCTET_STRING);
+        .encode(pad_scalar(ec.d, key.type), Botan::OCTET_STRING);
     if (with_parameters)
         enc.start_cons(Botan::ASN1_Tag(0), Botan::ASN1_Tag(Botan::CONSTRUCTED | Botan::CONTEXT_SPECIFIC))
-            .encode(k.domain().get_curve_oid())
+            .encode(Botan::OID(std::string(key_type_info(key.type).curve_oid)))
             .end_cons();
     enc.start_cons(Botan::ASN1_Tag(1), Botan::ASN1_Tag(Botan::CONSTRUCTED | Botan::CONTEXT_SPECIFIC))
-        .encode(k.public_point().encode(Botan::PointGFp::UNCOMPRESSED), Botan::BIT_STRING)
+        .encode(ec.point, Botan::BIT_STRING)
         .end_cons()
         .end_cons();
     return enc.get_contents();
@@ -116,7 +117,7 @@ SecretBytes write(const PrivateKey& key) {
     if (key.type == KeyType::ed25519)
         throw Error("Ed25519 keys have no traditional (PKCS#1/SEC1) form (use pkcs8 or openssh)");
     if (key.type == KeyType::rsa) return key.key->private_key_bits();
-    return ec_private_key_der(dynamic_cast<const Botan::ECDSA_PrivateKey&>(*key.key), true);
+    return ec_private_key_der(key, true);
 }
 
 const char* label(const PrivateKey& key) {

@@ -33,7 +33,7 @@ PrivateKey read_rsa_private_key(ByteView der, const char* what);
 PrivateKey read_ec_private_key(ByteView der, std::optional<KeyType> type, const char* what);
 KeyType curve_from_parameters(ByteView der_params, const char* what);
 // ECPrivateKey DER as OpenSSL writes it, with [0] parameters (SEC1) or without (PKCS#8).
-SecretBytes ec_private_key_der(const Botan::ECDSA_PrivateKey& key, bool with_parameters);
+SecretBytes ec_private_key_der(const PrivateKey& key, bool with_parameters);
 
 // True when a PEM block's headers say it is legacy-encrypted (Proc-Type: 4,ENCRYPTED).
 bool is_legacy_encrypted(const pem::Headers& headers);

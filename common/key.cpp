@@ -9,6 +9,7 @@
 #include <botan/mem_ops.h>
 #include <botan/numthry.h>
 #include <botan/rsa.h>
+#include <botan/system_rng.h>
 
 #include <iterator>
 #include <mutex>
@@ -48,6 +49,60 @@ constexpr NamedOid unsupported_curves[] = {
     {"1.3.36.3.3.2.8.1.1.13", "brainpoolP512r1"},
     {"1.2.156.10197.1.301", "SM2"},
 };
+// The curves' parameters (SEC 2 / FIPS 186-4 D.1.2), for ec_curve(): p, a, b, G and n in
+// hex. tests/unit/test_key.cpp holds them equal to Botan's own groups.
+struct CurveParams {
+    KeyType type;
+    const char *p, *a, *b, *gx, *gy, *n;
+};
+constexpr CurveParams curve_params[] = {
+    {KeyType::ecdsa_p256,
+     "0xFFFFFFFF00000001000000000000000000000000FFFFFFFFFFFFFFFFFFFFFFFF",
+     "0xFFFFFFFF00000001000000000000000000000000FFFFFFFFFFFFFFFFFFFFFFFC",
+     "0x5AC635D8AA3A93E7B3EBBD55769886BC651D06B0CC53B0F63BCE3C3E27D2604B",
+     "0x6B17D1F2E12C4247F8BCE6E563A440F277037D812DEB33A0F4A13945D898C296",
+     "0x4FE342E2FE1A7F9B8EE7EB4A7C0F9E162BCE33576B315ECECBB6406837BF51F5",
+     "0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551"},
+    {KeyType::ecdsa_p384,
+     "0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEFFFFFFFF0000000000000000FFFFFFFF",
+     "0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEFFFFFFFF0000000000000000FFFFFFFC",
+     "0xB3312FA7E23EE7E4988E056BE3F82D19181D9C6EFE8141120314088F5013875AC656398D8A2ED19D2A85C8EDD3EC2AEF",
+     "0xAA87CA22BE8B05378EB1C71EF320AD746E1D3B628BA79B9859F741E082542A385502F25DBF55296C3A545E3872760AB7",
+     "0x3617DE4A96262C6F5D9E98BF9292DC29F8F41DBD289A147CE9DA3113B5F0B8C00A60B1CE1D7E819D7A431D7C90EA0E5F",
+     "0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFC7634D81F4372DDF581A0DB248B0A77AECEC196ACCC52973"},
+    {KeyType::ecdsa_p521,
+     "0x01FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF",
+     "0x01FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFC",
+     "0x0051953EB9618E1C9A1F929A21A0B68540EEA2DA725B99B315F3B8B489918EF109E156193951EC7E937B1652C0BD3BB1BF073573DF883D2C34F1EF451FD46B503F00",
+     "0x00C6858E06B70404E9CD9E3ECB662395B4429C648139053FB521F828AF606B4D3DBAA14B5E77EFE75928FE1DC127A2FFA8DE3348B3C1856A429BF97E7E31C2E5BD66",
+     "0x011839296A789A3BC0045C8A5FB42C7D1BD998F54449579B446817AFBD17273E662C97EE72995EF42640C550B9013FAD0761353C7086A272C24088BE94769FD16650",
+     "0x01FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFA51868783BF2F966B7FCC0148F709A5D03BB5C9B8899C47AEBB6FB71E91386409"},
+};
+
+// A cache of one object per key type, built on first use, thread-safe. Botan's secure-memory
+// pool is unmapped by a static destructor at exit; a BigInt destroyed after it wipes
+// unmapped pages (a crash at exit, with the pool on: always on Windows,
+// BOTAN_MLOCK_POOL_SIZE on POSIX). Statics die in reverse order of construction, so the
+// allocator is made first: Botan's own EC group cache does the same.
+template <typename T>
+class PerType {
+public:
+    template <typename Make>
+    const T& get(KeyType t, Make&& make) {
+        Slot& slot = slots_[static_cast<size_t>(t)];
+        std::call_once(slot.once, [&] { slot.value.emplace(make()); });
+        return *slot.value;
+    }
+
+private:
+    struct Slot {
+        std::once_flag once;
+        std::optional<T> value;
+    };
+    Botan::Allocator_Initializer allocator_first_;
+    std::vector<Slot> slots_ = std::vector<Slot>(types.size());
+};
+
 // Ed25519 keys have no curve field; Botan names its algorithm "Ed25519".
 constexpr std::string_view botan_ed25519 = "Ed25519";
 
@@ -195,39 +250,49 @@ KeyType ecdsa_key_type(size_t bits) {
 }
 
 const Botan::EC_Group& ec_group(KeyType t) {
-    // Built on first use, one curve at a time: Botan precomputes base-point multiples for
-    // each group it builds (about 30 million instructions for P-256, 115 million for all
-    // three), which a conversion of one P-256 key should pay once, not three times.
-    struct Lazy {
-        std::once_flag once;
-        std::optional<Botan::EC_Group> group;
-    };
-    // Botan's secure-memory pool is unmapped by a static destructor at exit; an EC_Group
-    // destroyed after it wipes unmapped pages (a crash at exit, with the pool on: always on
-    // Windows, BOTAN_MLOCK_POOL_SIZE on POSIX). Statics die in reverse order of
-    // construction, so the allocator is made first: Botan's own EC group cache does the same.
-    static Botan::Allocator_Initializer allocator_first;
-    static std::vector<Lazy> groups(types.size());
+    // One curve at a time: a conversion of one P-256 key should not pay for P-384 and P-521.
+    static PerType<Botan::EC_Group> groups;
     const KeyTypeInfo& row = key_type_info(t);
     if (row.family != KeyFamily::ecdsa) throw Error("not an ECDSA key type");
-    Lazy& lazy = groups[static_cast<size_t>(t)];
-    std::call_once(lazy.once, [&] { lazy.group.emplace(std::string(row.botan_group)); });
-    return *lazy.group;
+    return groups.get(t, [&] { return Botan::EC_Group(std::string(row.botan_group)); });
+}
+
+const EcCurve& ec_curve(KeyType t) {
+    static PerType<EcCurve> curves;
+    for (const CurveParams& c : curve_params)
+        if (c.type == t)
+            return curves.get(t, [&] {
+                const Botan::CurveGFp curve(Botan::BigInt(c.p), Botan::BigInt(c.a), Botan::BigInt(c.b));
+                return EcCurve{curve, Botan::PointGFp(curve, Botan::BigInt(c.gx), Botan::BigInt(c.gy)), Botan::BigInt(c.n)};
+            });
+    throw Error("not an ECDSA key type");
 }
 
 Botan::PointGFp decode_ec_point(KeyType t, ByteView encoded, const std::string& what) {
-    const Botan::EC_Group& group = ec_group(t);
+    const EcCurve& c = ec_curve(t);
     // OS2ECP checks that the point is on the curve; "\x00" decodes to the point at infinity,
     // which is on every curve and is no public key.
     Botan::PointGFp point = translate_errors(what + ": EC point is not on the curve",
-                                             [&] { return group.OS2ECP(encoded.data(), encoded.size()); });
+                                             [&] { return Botan::OS2ECP(encoded.data(), encoded.size(), c.curve); });
     if (point.is_zero()) throw Error(what + ": EC point is the point at infinity");
     if (!point.on_the_curve()) throw Error(what + ": EC point is not on the curve");
     return point;
 }
 
 PublicKey make_ec_public_key(KeyType t, ByteView encoded, const std::string& what) {
-    return PublicKey{t, std::make_shared<const Botan::ECDSA_PublicKey>(ec_group(t), decode_ec_point(t, encoded, what)), ""};
+    EcNumbers ec{t, decode_ec_point(t, encoded, what).encode(Botan::PointGFp::UNCOMPRESSED), {}, false};
+    return PublicKey{t, KeyRef<Botan::Public_Key>(std::make_shared<const KeyState>(std::move(ec))), ""};
+}
+
+PrivateKey make_ec_private_key(KeyType t, const Botan::BigInt& d, const std::string& what) {
+    const EcCurve& c = ec_curve(t);
+    if (d < 1 || d >= c.order) throw Error(what + ": EC private scalar out of range");
+    // Variable-time (Botan's plain ladder, no blinding), as make_rsa_private_key's checks:
+    // once per key load, in a tool that only converts the key. Signing with the key goes
+    // through Botan's ECDSA_PrivateKey and its blinded, constant-time code.
+    const Botan::PointGFp q = d * c.base;
+    EcNumbers ec{t, q.encode(Botan::PointGFp::UNCOMPRESSED), d, true};
+    return PrivateKey{t, KeyRef<Botan::Private_Key>(std::make_shared<const KeyState>(std::move(ec))), ""};
 }
 
 void check_rsa_public(const Botan::BigInt& n, const Botan::BigInt& e, const std::string& what) {
@@ -303,6 +368,14 @@ PublicKey make_rsa_public_key(const Botan::BigInt& n, const Botan::BigInt& e, co
 const Botan::Public_Key& KeyState::get() const {
     std::call_once(once_, [this] {
         if (key_) return;
+        if (ec_) {
+            const Botan::EC_Group& group = ec_group(ec_->type);
+            if (ec_->has_private)  // Botan derives the point again, with its blinded multiplication
+                key_ = std::make_shared<const Botan::ECDSA_PrivateKey>(Botan::system_rng(), group, ec_->d);
+            else
+                key_ = std::make_shared<const Botan::ECDSA_PublicKey>(group, group.OS2ECP(ec_->point.data(), ec_->point.size()));
+            return;
+        }
         const RsaNumbers& r = *rsa_;
         if (!r.has_private) {
             key_ = std::make_shared<const Botan::RSA_PublicKey>(r.n, r.e);
@@ -346,8 +419,21 @@ RsaNumbers rsa_numbers(const PublicKey& key) {
     return r;
 }
 
+EcNumbers ec_numbers(const PrivateKey& key) {
+    if (const EcNumbers* e = key.key.ec()) return *e;
+    const auto& k = dynamic_cast<const Botan::ECDSA_PrivateKey&>(*key.key);
+    return EcNumbers{key.type, k.public_point().encode(Botan::PointGFp::UNCOMPRESSED), k.private_value(), true};
+}
+
+EcNumbers ec_numbers(const PublicKey& key) {
+    if (const EcNumbers* e = key.key.ec()) return EcNumbers{e->type, e->point, {}, false};
+    const auto& k = dynamic_cast<const Botan::EC_PublicKey&>(*key.key);
+    return EcNumbers{key.type, k.public_point().encode(Botan::PointGFp::UNCOMPRESSED), {}, false};
+}
+
 size_t key_bits(const PublicKey& key) {
     if (const RsaNumbers* r = key.key.rsa()) return r->n.bits();
+    if (key.key.ec()) return key_type_info(key.type).bits;
     return key_bits(*key.key);
 }
 

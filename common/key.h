@@ -5,8 +5,10 @@
 #include "bytes.h"
 
 #include <botan/bigint.h>
+#include <botan/curve_gfp.h>
 #include <botan/ec_group.h>
 #include <botan/pk_keys.h>
+#include <botan/point_gfp.h>
 #include <botan/rsa.h>
 
 #include <memory>
@@ -70,8 +72,19 @@ KeyType key_type_from_curve_oid(const std::string& curve_oid);
 KeyType key_type_from_ec_parameters(ByteView der, const std::string& what);
 // The ECDSA key type of a field size (256, 384, 521). Throws Error.
 KeyType ecdsa_key_type(size_t bits);
-// The curve of an ECDSA key type (built once).
+// The curve of an ECDSA key type as a Botan group (built once, on first use: Botan
+// precomputes base-point multiples for it, ~18 million instructions for P-256, which only
+// signing and key generation need).
 const Botan::EC_Group& ec_group(KeyType t);
+
+// The same curve without the precomputation, for reading and checking keys: the field,
+// the base point and the order (built once; cheap).
+struct EcCurve {
+    Botan::CurveGFp curve;
+    Botan::PointGFp base;
+    Botan::BigInt order;
+};
+const EcCurve& ec_curve(KeyType t);
 
 // The one EC point decoder: SEC1 encoding (compressed points are expanded) of a point on
 // the curve of `t` that is not the point at infinity. Throws Error "WHAT: EC point is the
@@ -104,23 +117,35 @@ struct RsaNumbers {
     bool has_private = false;
 };
 
-// A Botan key shared by copies of a key. An RSA key a reader makes from its numbers is
-// built in Botan only when something needs Botan's maths (signing, PKCS#8 encoding,
-// certificates): Botan's RSA constructors set up constant-time Montgomery and Barrett
-// reduction for n, p and q, ~8M instructions for RSA-2048 and three quarters of
-// converting such a key to PPK, which the SSH and PPK codecs, working from the numbers,
-// never need. Thread-safe.
+// The numbers of an ECDSA key: its public point (SEC1, uncompressed) and, for a private
+// key, its scalar.
+struct EcNumbers {
+    KeyType type{};
+    Bytes point;
+    Botan::BigInt d;
+    bool has_private = false;
+};
+
+// A Botan key shared by copies of a key. A key a reader makes from its numbers is built in
+// Botan only when something needs Botan's maths (signing, certificates, Botan's encoders):
+// Botan's RSA constructors set up constant-time Montgomery and Barrett reduction for n, p
+// and q (~8M instructions for RSA-2048), and an ECDSA key needs its EC_Group, whose
+// base-point table costs ~18M for P-256; the SSH, PPK, PKCS#8 and SEC1 codecs, working from
+// the numbers, need neither. Thread-safe.
 class KeyState {
 public:
     explicit KeyState(std::shared_ptr<const Botan::Public_Key> key) : key_(std::move(key)) {}
     explicit KeyState(RsaNumbers rsa) : rsa_(std::make_unique<const RsaNumbers>(std::move(rsa))) {}
+    explicit KeyState(EcNumbers ec) : ec_(std::make_unique<const EcNumbers>(std::move(ec))) {}
     const Botan::Public_Key& get() const;
     const RsaNumbers* rsa() const { return rsa_.get(); }
+    const EcNumbers* ec() const { return ec_.get(); }
 
 private:
     mutable std::once_flag once_;
     mutable std::shared_ptr<const Botan::Public_Key> key_;
     std::unique_ptr<const RsaNumbers> rsa_;
+    std::unique_ptr<const EcNumbers> ec_;
 };
 
 // Points at a Botan key like a shared_ptr (*key, key->), built on first use.
@@ -134,8 +159,9 @@ public:
     explicit KeyRef(std::shared_ptr<const KeyState> state) : state_(std::move(state)) {}
     const T& operator*() const { return dynamic_cast<const T&>(state_->get()); }
     const T* operator->() const { return &**this; }
-    // The numbers of an RSA key that was made from them, else nullptr.
+    // The numbers of an RSA or ECDSA key that was made from them, else nullptr.
     const RsaNumbers* rsa() const { return state_ ? state_->rsa() : nullptr; }
+    const EcNumbers* ec() const { return state_ ? state_->ec() : nullptr; }
     const std::shared_ptr<const KeyState>& state() const { return state_; }
 
 private:
@@ -161,6 +187,10 @@ struct PrivateKey {
 // made from them or by Botan (genkeycert).
 RsaNumbers rsa_numbers(const PrivateKey& key);
 RsaNumbers rsa_numbers(const PublicKey& key);
+// The numbers of an ECDSA key (PrivateKey: with the scalar; PublicKey: the point), whether
+// it was made from them or by Botan (genkeycert).
+EcNumbers ec_numbers(const PrivateKey& key);
+EcNumbers ec_numbers(const PublicKey& key);
 // key_bits without building a Botan key.
 size_t key_bits(const PublicKey& key);
 
@@ -190,5 +220,11 @@ PrivateKey make_rsa_private_key(const RsaParts& parts, const std::string& what,
                                 const std::string& crt_mismatch = "CRT values do not match p and q");
 // An RSA public key from its numbers, checked by check_rsa_public (Error named `what`).
 PublicKey make_rsa_public_key(const Botan::BigInt& n, const Botan::BigInt& e, const std::string& what);
+
+// Every reader builds ECDSA keys here, from the scalar: d must be in [1, n-1] ("WHAT: EC
+// private scalar out of range"), and the public point is computed as d*G (a variable-time
+// ladder: see make_rsa_private_key's reasoning in key.cpp). Readers compare a stored point
+// with ec_numbers(key).point themselves, with their own message.
+PrivateKey make_ec_private_key(KeyType t, const Botan::BigInt& d, const std::string& what);
 
 }  // namespace keypipe

@@ -29,9 +29,8 @@ Bytes public_blob(const PublicKey& key) {
         w.string(ByteView(dynamic_cast<const Botan::Ed25519_PublicKey&>(*key.key).get_public_key()));
         break;
     default: {
-        const auto& ec = dynamic_cast<const Botan::EC_PublicKey&>(*key.key);
         w.string(ssh_curve_name(key.type));
-        w.string(ByteView(ec.public_point().encode(Botan::PointGFp::UNCOMPRESSED)));
+        w.string(ByteView(ec_numbers(key).point));
     }
     }
     return w.take();

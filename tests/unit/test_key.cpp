@@ -177,6 +177,47 @@ BOOST_AUTO_TEST_CASE(explicit_ec_parameters_of_no_supported_curve_are_named) {
     BOOST_TEST(error({0x02, 0x01, 0x01}) == "t: EC parameters are neither a named curve nor explicit parameters");
 }
 
+// ec_curve() carries each curve's parameters as text; they must be Botan's.
+BOOST_AUTO_TEST_CASE(ec_curve_parameters_equal_botans_groups) {
+    for (const KeyTypeInfo& row : key_types()) {
+        if (row.family != KeyFamily::ecdsa) continue;
+        BOOST_TEST_CONTEXT(row.curve) {
+            const Botan::EC_Group& group = ec_group(row.type);
+            const EcCurve& c = ec_curve(row.type);
+            BOOST_TEST(c.curve.get_p() == group.get_p());
+            BOOST_TEST(c.curve.get_a() == group.get_a());
+            BOOST_TEST(c.curve.get_b() == group.get_b());
+            BOOST_TEST(c.base.get_affine_x() == group.get_g_x());
+            BOOST_TEST(c.base.get_affine_y() == group.get_g_y());
+            BOOST_TEST(c.order.to_hex_string() == group.get_order().to_hex_string());
+        }
+    }
+}
+
+// Keys read from their numbers hold d and d*G, the same as Botan's key for d; a Botan key
+// is built only when asked for, and is that key.
+BOOST_AUTO_TEST_CASE(ec_key_from_scalar_equals_botans) {
+    for (const KeyTypeInfo& row : key_types()) {
+        if (row.family != KeyFamily::ecdsa) continue;
+        BOOST_TEST_CONTEXT(row.curve) {
+            const Botan::ECDSA_PrivateKey ref(Botan::system_rng(), ec_group(row.type));
+            const PrivateKey key = make_ec_private_key(row.type, ref.private_value(), "t");
+            BOOST_TEST_REQUIRE(key.key.ec() != nullptr);
+            const EcNumbers ec = ec_numbers(key);
+            BOOST_TEST(ec.d == ref.private_value());
+            BOOST_TEST((ec.point == ref.public_point().encode(Botan::PointGFp::UNCOMPRESSED)));
+            BOOST_TEST(ec_numbers(key.public_key()).point == ec.point);
+            BOOST_TEST(key_bits(key.public_key()) == row.bits);
+            const auto& built = dynamic_cast<const Botan::ECDSA_PrivateKey&>(*key.key);
+            BOOST_TEST(built.private_value() == ref.private_value());
+            BOOST_TEST((built.public_point() == ref.public_point()));
+            BOOST_TEST(error_of([&] { make_ec_private_key(row.type, Botan::BigInt(0), "t"); }) == "t: EC private scalar out of range");
+            BOOST_TEST(error_of([&] { make_ec_private_key(row.type, ec_curve(row.type).order, "t"); }) ==
+                       "t: EC private scalar out of range");
+        }
+    }
+}
+
 BOOST_AUTO_TEST_CASE(ec_point_decoder_refuses_infinity_and_off_curve_points) {
     for (const KeyTypeInfo& row : key_types()) {
         if (row.family != KeyFamily::ecdsa) continue;
