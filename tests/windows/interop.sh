@@ -161,6 +161,14 @@ check "genkeycert.exe writes the key and certificate (Unix mode under wine: $mod
     '[[ -s acl.key && -s acl.pem ]] && grep -q "PRIVATE KEY" acl.key'
 check "genkeycert.exe: no file over an existing key without -f" '! win genkeycert --keyout acl.key --out acl2.pem 2> err.txt && grep -q "file exists" err.txt && [[ ! -e acl2.pem ]]'
 
+# A killed run's temporary (its process gone) is removed by the next run writing there;
+# an earlier build's name, without the process's creation time, is left alone.
+mkdir -p stale
+touch stale/.keypipe-4294967292-1-0.tmp stale/.keypipe-4294967292-7.tmp
+win pem2der "$golden/certs/p256.pem" -o 'stale\p256.der' || true
+check "a stale temporary of an ended run is removed; an unprovable one is kept" \
+    '[[ -s stale/p256.der && ! -e stale/.keypipe-4294967292-1-0.tmp && -e stale/.keypipe-4294967292-7.tmp ]]'
+
 set +e; timeout 60 wine "$winbin/key2ppk.exe" "$golden/keys/rsa.p8-aes256.pem" < /dev/null > nopass.ppk 2> err.txt; rc=$?; set -e
 echo key2ppk >> "$work/wine-runs"
 check "an encrypted key, no --passin and no console: a clear error, no hang ($rc)" \
