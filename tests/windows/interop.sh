@@ -15,7 +15,7 @@
 #   error instead of a hang with no console, and a private key file whose DACL wine maps to
 #   no access for others
 # Each wine run is judged by its exit code AND its output: wine can report 0 for a crash.
-# --quick (QUICK_RUNS wine runs instead of FULL_RUNS): every tool byte for byte against Linux at least
+# --quick (48 wine runs instead of 361): every tool byte for byte against Linux at least
 # once, over one key of each type and format family instead of the whole corpus; the
 # puttygen, Windows-only and key2pfx checks in full; one key type (ECDSA) for the logins.
 set -euo pipefail
