@@ -9,10 +9,12 @@
 // FileGroup stages every file first, then moves them into place in order; when one move
 // fails, the ones before it are taken back (a new name deleted, a replaced file restored
 // from a hard link kept of it, or from where it was moved aside where links are missing).
-// Not here: POSIX's folder fsync (NTFS journals the rename itself), syncfs batching, the
-// descriptor bound (Windows has no small handle limit), and the removal of stale
-// temporaries: the temporary names carry only a process id, which Windows reuses, so a
-// leftover from a killed run cannot be proved stale and is left for the user.
+// A temporary's name carries the process id and the process's creation time, which
+// together name one process for good (Windows reuses ids, never an id with the same
+// creation time): remove_stale_temporaries deletes a leftover only when that process is
+// gone, or the id now names a process created at another time.
+// Not here: POSIX's folder fsync (NTFS journals the rename itself), syncfs batching and the
+// descriptor bound (Windows has no small handle limit).
 #include "output.h"
 
 #include <windows.h>
@@ -29,6 +31,8 @@
 #include <io.h>
 #include <atomic>
 #include <memory>
+#include <mutex>
+#include <set>
 
 namespace keypipe {
 namespace {
@@ -153,11 +157,53 @@ std::wstring full_path(const std::string& path) {
     return out;
 }
 
-// A name beside `dir`'s files that nobody else uses: "." stays implicit, and "C:" (that
-// drive's current folder) or "C:\\" take no separator.
+// When a process was created, in 100 ns units since 1601 (0 if unknown).
+unsigned long long creation_time(HANDLE process) {
+    FILETIME created{}, exited{}, kernel{}, user{};
+    if (!GetProcessTimes(process, &created, &exited, &kernel, &user)) return 0;
+    return (static_cast<unsigned long long>(created.dwHighDateTime) << 32) | created.dwLowDateTime;
+}
+
+constexpr char temp_prefix[] = ".keypipe-";
+
+// `dir` with a separator to put a name after: "." stays implicit, and "C:" (that drive's
+// current folder) or "C:\\" take none.
+std::string dir_prefix(const std::string& dir) {
+    return dir == "." ? "" : is_separator(dir.back()) || dir.back() == ':' ? dir : dir + "\\";
+}
+
+// A name beside `dir`'s files that nobody else uses: .keypipe-PID-CREATED-[old]N.tmp.
 std::string temp_in(const std::string& dir, const std::string& tag, int attempt) {
-    const std::string prefix = dir == "." ? "" : is_separator(dir.back()) || dir.back() == ':' ? dir : dir + "\\";
-    return prefix + ".keypipe-" + std::to_string(GetCurrentProcessId()) + "-" + tag + std::to_string(attempt) + ".tmp";
+    static const std::string me =
+        std::to_string(GetCurrentProcessId()) + "-" + std::to_string(creation_time(GetCurrentProcess()));
+    return dir_prefix(dir) + temp_prefix + me + "-" + tag + std::to_string(attempt) + ".tmp";
+}
+
+bool all_digits(const std::string& s) { return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos; }
+
+// Whether `name` is a temporary of a keypipe run that has ended. Names without a creation
+// time (earlier builds' .keypipe-PID-N.tmp) cannot be proved stale and are left alone, as
+// is one whose process exists but cannot be asked when it started (another user's).
+bool is_stale_temp(const std::string& name) {
+    const size_t prefix = sizeof temp_prefix - 1;
+    if (name.size() < prefix + 4 || name.compare(0, prefix, temp_prefix) != 0 || name.compare(name.size() - 4, 4, ".tmp") != 0)
+        return false;
+    const std::string middle = name.substr(prefix, name.size() - prefix - 4);
+    const size_t a = middle.find('-'), b = a == std::string::npos ? a : middle.find('-', a + 1);
+    if (b == std::string::npos || middle.find('-', b + 1) != std::string::npos) return false;
+    const std::string pid = middle.substr(0, a), created = middle.substr(a + 1, b - a - 1), last = middle.substr(b + 1);
+    if (!all_digits(pid) || !all_digits(created) || pid.size() > 10 || created.size() > 20 ||
+        !(all_digits(last) || (last.compare(0, 3, "old") == 0 && all_digits(last.substr(3)))))
+        return false;
+    const unsigned long long id = std::stoull(pid), when = std::stoull(created);
+    if (id > 0xFFFFFFFFull) return false;
+    const HANDLE process = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, static_cast<DWORD>(id));
+    if (!process) return GetLastError() == ERROR_INVALID_PARAMETER;  // no such process
+    DWORD code = 0;
+    const bool ended = GetExitCodeProcess(process, &code) && code != STILL_ACTIVE;
+    const unsigned long long started = creation_time(process);
+    CloseHandle(process);
+    return ended || (started != 0 && started != when);
 }
 
 }  // namespace
@@ -205,6 +251,7 @@ StagedFile::StagedFile(std::string path, ByteView data, Sensitivity s, bool forc
         exists(path_);  // there, but not ours to open (read-only, in use)
     }
 
+    remove_stale_temporaries(dir_);
     std::unique_ptr<OwnerOnly> owner_only;
     if (s == Sensitivity::private_key) owner_only = std::make_unique<OwnerOnly>();
     HANDLE h = INVALID_HANDLE_VALUE;
@@ -287,7 +334,24 @@ void check_target(const std::string& path, Sensitivity s, bool force) {
     // Whether the folder's ACL lets us create is known only when we try (StagedFile).
 }
 
-void remove_stale_temporaries(const std::string&) {}  // see the top of this file
+void remove_stale_temporaries(const std::string& dir) {
+    static std::mutex mutex;
+    static std::set<std::string> done;
+    {
+        std::lock_guard<std::mutex> lock(mutex);
+        if (!done.insert(dir).second) return;
+    }
+    const std::string prefix = dir_prefix(dir);
+    WIN32_FIND_DATAW entry{};
+    const HANDLE find = FindFirstFileW(win32::widen(prefix + temp_prefix + "*.tmp").c_str(), &entry);
+    if (find == INVALID_HANDLE_VALUE) return;
+    do {
+        if (entry.dwFileAttributes & (FILE_ATTRIBUTE_DIRECTORY | FILE_ATTRIBUTE_REPARSE_POINT)) continue;
+        const std::string name = win32::narrow(entry.cFileName, wcslen(entry.cFileName));
+        if (is_stale_temp(name)) DeleteFileW(win32::widen(prefix + name).c_str());
+    } while (FindNextFileW(find, &entry));
+    FindClose(find);
+}
 
 bool same_file(const std::string& a, const std::string& b) {
     BY_HANDLE_FILE_INFORMATION ia{}, ib{};

@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <vector>
 
 using namespace keypipe;
 namespace fs = std::filesystem;
@@ -127,6 +128,33 @@ BOOST_AUTO_TEST_CASE(existing_file_is_replaced_only_with_force) {
     write_file_atomic(dir.file("k"), view("new"), Sensitivity::private_key, true);
     BOOST_TEST(read_back(dir.file("k")) == "new");
     BOOST_TEST(dir.entries() == 1u);  // no temporary file left
+}
+
+// A run killed between staging and moving into place leaves its temporary: the next run
+// writing to that folder removes it once its process (id + creation time) is gone.
+BOOST_AUTO_TEST_CASE(stale_temporaries_of_ended_runs_are_removed) {
+    Folder dir;  // a folder of its own: each folder is scanned once per process
+    const std::string sub = dir.file("stale");
+    fs::create_directory(fs::u8path(sub));
+    const auto at = [&](const std::string& name) { return fs::u8path(sub + "\\" + name); };
+    FILETIME created{}, exited{}, kernel{}, user{};
+    BOOST_REQUIRE(GetProcessTimes(GetCurrentProcess(), &created, &exited, &kernel, &user));
+    const unsigned long long mine = (static_cast<unsigned long long>(created.dwHighDateTime) << 32) | created.dwLowDateTime;
+    const std::string me = ".keypipe-" + std::to_string(GetCurrentProcessId()) + "-";
+    const std::vector<std::string> kept = {
+        me + std::to_string(mine) + "-7.tmp",     // this process's: in use
+        me + std::to_string(mine) + "-old7.tmp",
+        me + "7.tmp",                             // an earlier build's name: cannot be proved stale
+        ".keypipe-notes.tmp", ".keypipe-1-2-3-4.tmp", "other.tmp"};
+    const std::vector<std::string> removed = {
+        me + std::to_string(mine - 1) + "-7.tmp",  // this id, but a process created earlier: reused id
+        me + std::to_string(mine - 1) + "-old7.tmp",
+        ".keypipe-4294967292-1-0.tmp"};           // no such process
+    for (const auto& name : kept) std::ofstream(at(name)) << "x";
+    for (const auto& name : removed) std::ofstream(at(name)) << "x";
+    { StagedFile f(sub + "\\k", view("data"), Sensitivity::private_key, false); }
+    for (const auto& name : kept) BOOST_TEST(fs::exists(at(name)), name << " kept");
+    for (const auto& name : removed) BOOST_TEST(!fs::exists(at(name)), name << " removed");
 }
 
 BOOST_AUTO_TEST_CASE(staged_file_destroyed_before_link_leaves_nothing) {
