@@ -79,7 +79,7 @@ check own_fifo_refused_without_force '[[ $rc == 1 && $err == "key2ppk: own.fifo:
 run "$bin/key2ppk" -f key.pem -o own.fifo
 check fifo_nobody_reads_is_an_error_not_a_hang '[[ $rc == 1 && $err == "key2ppk: own.fifo: no process is reading the named pipe" ]]'
 # a socket
-python3 -c 'import socket,sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' own.sock
+/usr/bin/python3 -c 'import socket,sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' own.sock
 run "$bin/key2ppk" -f key.pem -o own.sock
 check socket_refused '[[ $rc == 1 && $err == "key2ppk: own.sock: is a socket (not written)" ]]'
 # a device of ours other than /dev/null: refused without -f

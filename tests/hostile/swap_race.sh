@@ -36,7 +36,7 @@ attack() {
     cp ref spare
     ln spare keep  # the regular file's inode, whichever name it has: never written through
     ln -s /dev/null out.der
-    python3 swap.py out.der spare $((budget + 10)) &
+    /usr/bin/python3 swap.py out.der spare $((budget + 10)) &
     local swapper=$! i end=$((SECONDS + budget))
     through=0
     for ((i = 0; i < runs && SECONDS < end; i++)); do

@@ -45,10 +45,10 @@ print("echo on" if termios.tcgetattr(slave)[3] & termios.ECHO else "echo off")
 EOF
 
 for how in ctrl-c ctrl-backslash SIGTERM SIGHUP SIGALRM SIGUSR1; do  # (a batch ignores SIGPIPE)
-    result=$(timeout 30 python3 prompt.py "$how" "$bin/ppk2key" enc.pem -o out.key 2>&1 || true)
+    result=$(timeout 30 /usr/bin/python3 prompt.py "$how" "$bin/ppk2key" enc.pem -o out.key 2>&1 || true)
     check "echo restored after $how at the prompt" '[[ $result == "echo on" ]]'
 done
-result=$(timeout 30 python3 prompt.py ctrl-c "$bin/key2ppk" --passout prompt key.pem -o out.ppk 2>&1 || true)
+result=$(timeout 30 /usr/bin/python3 prompt.py ctrl-c "$bin/key2ppk" --passout prompt key.pem -o out.ppk 2>&1 || true)
 check "echo restored after ctrl-c at a new-passphrase prompt" '[[ $result == "echo on" ]]'
 check "no output file after the interrupted prompts" '[[ ! -e out.key && ! -e out.ppk ]]'
 

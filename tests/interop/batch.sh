@@ -137,7 +137,7 @@ PY
     # --- a file name that is not UTF-8 still gives valid JSON (U+FFFD), not an abort
     mkdir -p odd && cp keys/ec1.pem "odd/bad$(printf '\377')name.pem" && cp keys/ec2.pem odd/good.pem
     set +e; "$bin/key2ppk" -r odd -d oddout --json > odd.json 2> err.txt; rc=$?; set -e
-    check json_survives_non_utf8_names '[[ $rc == 0 ]] && python3 -c "import json,sys; rows=[json.loads(l) for l in open(\"odd.json\")]; assert rows[-1][\"summary\"][\"converted\"] == 2"'
+    check json_survives_non_utf8_names '[[ $rc == 0 ]] && /usr/bin/python3 -c "import json,sys; rows=[json.loads(l) for l in open(\"odd.json\")]; assert rows[-1][\"summary\"][\"converted\"] == 2"'
 
     # --- killing a batch leaves no partial file: encrypted output makes each key slow
     printf 'batch-pass\n' > pw.txt

@@ -45,7 +45,7 @@ for f in "${corpus[@]}"; do
         k '.subject, .issuer, .serial, .not_before, .not_after, .thumbprint' > ours-fields.txt
         check "$name: subject, issuer, serial, dates, thumbprint = openssl" 'cmp -s ours-fields.txt theirs-fields.txt || diff ours-fields.txt theirs-fields.txt'
         # openssl prints IPv6 uncompressed ("IP Address:2001:DB8:0:0:0:0:0:1"); compare as addresses.
-        theirs=$(openssl x509 -in "$f" -noout -ext subjectAltName 2> /dev/null | tail -n +2 | python3 -c '
+        theirs=$(openssl x509 -in "$f" -noout -ext subjectAltName 2> /dev/null | tail -n +2 | /usr/bin/python3 -c '
 import ipaddress, sys
 out = []
 for e in sys.stdin.read().strip().split(", "):
@@ -164,7 +164,7 @@ for v in default legacy sha512-iter3000 descert unencrypted nomac; do
     openssl pkcs12 -export "${opts[@]}" -inkey "$p12/rsa.key" -in "$p12/rsa.pem" -certfile "$p12/ca.pem" -passout file:p12pass.txt -out "$v.p12"
     "$bin/keyinfo" --json "$v.p12" < /dev/null > "$v.json"
     openssl pkcs12 -legacy -info -noout -in "$v.p12" -passin file:p12pass.txt > "$v.info" 2>&1 || true
-    check "keyinfo $v.p12 (no password): MAC and each part's encryption = openssl pkcs12 -info" 'python3 p12cmp.py "$v.json" "$v.info"'
+    check "keyinfo $v.p12 (no password): MAC and each part's encryption = openssl pkcs12 -info" '/usr/bin/python3 p12cmp.py "$v.json" "$v.info"'
 done
 check "keyinfo on a default PFX: encrypted, key shrouded with PBES2" \
     'jq -e "select(.kind == \"PKCS#12\") | .encrypted and (.encryption == \"AES-256/CBC, PBKDF2-HMAC-SHA256 2048 iterations\")" default.json > /dev/null'
