@@ -28,6 +28,7 @@ windows_enable_deb_src() {
 
 # windows_wine_prefix: a wine prefix of our own beside the dependency cache (made once, ~700
 # MB, 5-20 s), and a wineserver kept running meanwhile: each .exe run then costs ~0.1 s.
+# The server stays 60 s after its last program: call this again right before running tests.
 windows_wine_prefix() {
     export WINEPREFIX=${WINEPREFIX:-${KEYPIPE_WIN_CACHE:-/var/cache/keypipe-win64}/wineprefix}
     export WINEDEBUG=-all
@@ -35,4 +36,8 @@ windows_wine_prefix() {
     # Its own descriptors closed: a wineserver started inside `cmd | tail` or by CTest would
     # hold the pipe open, and the reader would wait for it to exit.
     wineserver -p 60 </dev/null >/dev/null 2>&1 || true  # fails when one already runs: fine
+    # Likewise the services a new server's first program starts (services.exe, winedevice,
+    # plugplay...): started from a CTest test they inherit its pipe and live as long as the
+    # server, so CTest waited for that test until its timeout. Start them here, detached.
+    wine cmd /c exit </dev/null >/dev/null 2>&1 || true
 }

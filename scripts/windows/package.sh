@@ -51,6 +51,7 @@ if [[ $testing == ON ]]; then
     step "Linux build (what the .exe files are compared with)"
     build build
     step "Windows unit tests under wine"
+    windows_wine_prefix  # the server of the step above is gone after a build of over a minute
     (cd build-win64 && ctest --output-on-failure -j2 --timeout 300 </dev/null | tail -3) || status=1
     for t in tests/windows/*.sh; do
         step "$t ${interop_args[*]}"
