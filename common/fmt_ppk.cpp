@@ -123,13 +123,14 @@ std::vector<std::pair<TimedKey, uint32_t>> timed_memo;  // a run uses one or two
 TimedKey timed_key(const Params& p) { return {p.kdf, p.memory_kib, p.parallelism, p.time_ms}; }
 
 void remember_timed_passes(const Params& params, uint32_t passes) {
+    TimedKey wanted = timed_key(params);
     const std::lock_guard<std::mutex> lock(timed_mutex);
     for (auto& [key, p] : timed_memo)
-        if (key == timed_key(params)) {
+        if (key == wanted) {
             p = passes;  // two threads measured at once: either count is puttygen's rule
             return;
         }
-    timed_memo.emplace_back(timed_key(params), passes);
+    timed_memo.emplace_back(std::move(wanted), passes);
 }
 
 Keys split_argon2(const SecretBytes& out) {
@@ -249,14 +250,13 @@ PublicKey parse_public(const Header& h) {
 }  // namespace
 
 std::optional<uint32_t> timed_passes(const Params& params, const KdfLimits& limit) {
+    const TimedKey wanted = timed_key(params);
     const std::lock_guard<std::mutex> lock(timed_mutex);
     for (const auto& [key, passes] : timed_memo)
-        if (key == timed_key(params) && passes <= limit.argon2_passes &&
-            uint64_t{params.memory_kib} * passes <= limit.argon2_work_kib_passes)
+        if (key == wanted && passes <= limit.argon2_passes && uint64_t{params.memory_kib} * passes <= limit.argon2_work_kib_passes)
             return passes;
     return std::nullopt;
 }
-
 
 bool sniff(ByteView input) { return input.as_string().substr(0, header_prefix.size()) == header_prefix; }
 
